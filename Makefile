@@ -1,0 +1,66 @@
+# Stint: two commands. `make run` serves the demo site; `make test` runs every check.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-browser lint fmt openapi migrate seed worker bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Stint needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when pyproject.toml changes.
+$(VENV)/.deps-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.deps-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.deps-run
+
+migrate: $(VENV)/.deps-run
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+# Serves the site with a task worker beside it; Ctrl-C stops both.
+run: seed
+	@echo "Stint is starting at http://$(HOST):$(PORT)  (emails are printed here; Ctrl-C stops)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/python manage.py db_worker --interval 1 & \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: $(VENV)/.deps-run
+	$(BIN)/python manage.py db_worker
+
+lint: $(VENV)/.deps-dev
+	$(BIN)/ruff check src tests bench scripts manage.py
+	$(BIN)/ruff format --check src tests bench scripts manage.py
+	$(BIN)/mypy src/stint_engine
+	$(BIN)/lint-imports
+
+fmt: $(VENV)/.deps-dev
+	$(BIN)/ruff check --fix src tests bench scripts manage.py
+	$(BIN)/ruff format src tests bench scripts manage.py
+
+openapi: $(VENV)/.deps-dev
+	$(BIN)/python manage.py openapi --write
+
+test: lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py openapi --check
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: $(VENV)/.deps-dev
+	$(BIN)/pytest -m browser -p no:randomly $(PYTEST_ARGS)
+
+bench: $(VENV)/.deps-dev
+	$(BIN)/python -m stint_engine bench
+
+clean:
+	rm -rf $(VENV) var/test*.sqlite3 test-results

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from stint.accounts import services
+from stint.accounts.models import ApiToken, User
+from stint.accounts.schemas import MeIn, MeOut, TokenCreatedOut, TokenIn, TokenOut
+from stint.accounts.selectors import api_tokens_for
+from stint.core.schemas import ERRORS
+
+router = Router()
+
+
+def _me(user: User) -> MeOut:
+    return MeOut(
+        id=user.pk,
+        email=user.email,
+        full_name=user.full_name,
+        is_candidate=user.is_candidate,
+        roles=sorted(user.roles),
+    )
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="The signed-in user and their roles")
+def me(request: HttpRequest) -> MeOut:
+    return _me(request.user)
+
+
+@router.patch("/me", response={200: MeOut, **ERRORS}, summary="Change your name or candidate role")
+def me_update(request: HttpRequest, payload: MeIn) -> MeOut:
+    user: User = request.user
+    services.user_update_profile_basics(
+        user=user,
+        full_name=payload.full_name if payload.full_name is not None else user.full_name,
+        is_candidate=payload.is_candidate
+        if payload.is_candidate is not None
+        else user.is_candidate,
+    )
+    return _me(user)
+
+
+@router.get(
+    "/tokens",
+    response={200: list[TokenOut], **ERRORS},
+    summary="Your API tokens (never the secrets)",
+)
+def tokens(request: HttpRequest) -> list[ApiToken]:
+    return list(api_tokens_for(request.user))
+
+
+@router.post(
+    "/tokens", response={201: TokenCreatedOut, **ERRORS}, summary="Create an API token (shown once)"
+)
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
+    created = services.api_token_create(user=request.user, name=payload.name)
+    t = created.token
+    return Status(
+        201,
+        TokenCreatedOut(
+            id=t.pk,
+            name=t.name,
+            prefix=t.prefix,
+            created_at=t.created_at,
+            last_used_at=t.last_used_at,
+            revoked_at=t.revoked_at,
+            token=created.secret,
+        ),
+    )
+
+
+@router.delete(
+    "/tokens/{token_id}", response={200: TokenOut, **ERRORS}, summary="Revoke an API token"
+)
+def token_revoke(request: HttpRequest, token_id: int) -> ApiToken:
+    return services.api_token_revoke(user=request.user, token_id=token_id)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest
+
+from stint.accounts.models import User
+
+
+class SignupRoleForm(forms.Form):
+    """Extra sign-up fields: a name and what the person comes to Stint for."""
+
+    full_name = forms.CharField(max_length=150, required=False, label="Your name")
+    joining_as = forms.ChoiceField(
+        choices=[
+            ("candidate", "I want to find paid projects (student or early-career)"),
+            ("employer", "I want to post projects for my organisation"),
+            ("institution", "I work in a university's career services"),
+        ],
+        initial="candidate",
+        widget=forms.RadioSelect,
+        label="I am joining as",
+    )
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        user.full_name = self.cleaned_data.get("full_name", "")
+        user.is_candidate = self.cleaned_data.get("joining_as") == "candidate"
+        user.save(update_fields=["full_name", "is_candidate"])
+        # Employers and staff finish by creating or joining an organisation;
+        # the dashboard says so.
+        request.session["joining_as"] = self.cleaned_data.get("joining_as")
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=80, label="Token name", help_text="For example: my laptop, a CI job."
+    )
+
+
+class AccountBasicsForm(forms.Form):
+    full_name = forms.CharField(max_length=150, required=False, label="Your name")
+    is_candidate = forms.BooleanField(
+        required=False, label="I look for micro-internships (candidate)"
+    )

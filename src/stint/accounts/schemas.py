@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    is_candidate: bool
+    roles: list[str]
+
+
+class MeIn(Schema):
+    full_name: str | None = Field(None, max_length=150)
+    is_candidate: bool | None = None
+
+
+class TokenIn(Schema):
+    name: str = Field(..., min_length=1, max_length=80)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(..., description="The full token. Shown once; store it now.")

@@ -1,0 +1,27 @@
+"""The versioned JSON API: `/api/v1/`. Each app contributes a router; this
+module only mounts them, sets authentication and the shared error shape."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from stint.accounts.api import router as accounts_router
+from stint.api import errors
+from stint.api.auth import AUTH
+from stint.orgs.api import router as orgs_router
+
+api = NinjaAPI(
+    title="Stint API",
+    version="1",
+    description=(
+        "The JSON API of Stint, the micro-internship platform. Authenticate with a personal "
+        "token from your account settings (`Authorization: Bearer stint_…`) or a browser session."
+    ),
+    urls_namespace="api-1",
+    auth=AUTH,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("/", accounts_router, tags=["accounts"])
+api.add_router("/", orgs_router, tags=["organisations"])

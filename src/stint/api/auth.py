@@ -1,0 +1,32 @@
+"""API authentication: a personal token (`Authorization: Bearer stint_…`) or
+the browser session (with CSRF on unsafe methods, as ninja's SessionAuth does)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from stint.accounts.services import api_token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None and not user.is_active:
+            return None
+        return user
+
+
+AUTH = [TokenAuth(), ActiveSessionAuth()]

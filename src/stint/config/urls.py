@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from stint.api.api import api
+from stint.core import views as core_views
+
+admin.site.site_header = "Stint administration"
+admin.site.site_title = "Stint admin"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("dashboard/", include("stint.dashboard.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("stint.accounts.urls")),
+    path("orgs/", include("stint.orgs.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "stint.core.views.error_403"
+handler404 = "stint.core.views.error_404"
+handler500 = "stint.core.views.error_500"

@@ -1,0 +1,75 @@
+"""Money as integer minor units plus an ISO 4217 currency code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Minor-unit exponents for the currencies we accept; everything else is refused.
+CURRENCY_EXPONENTS: dict[str, int] = {
+    "USD": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "CAD": 2,
+    "AUD": 2,
+    "CHF": 2,
+    "JPY": 0,
+}
+CURRENCY_CHOICES = [(code, code) for code in CURRENCY_EXPONENTS]
+
+
+class CurrencyMismatch(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: int  # minor units (cents)
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, int) or isinstance(self.amount, bool):
+            raise TypeError("Money.amount must be an int of minor units")
+        if self.currency not in CURRENCY_EXPONENTS:
+            raise ValueError(f"Unsupported currency {self.currency!r}")
+
+    def _check(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatch(f"Cannot mix {self.currency} and {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount <= other.amount
+
+    def split(self, basis_points: int) -> tuple[Money, Money]:
+        """Split into (share, rest) where share is basis_points/10000, rounded down."""
+        if not 0 <= basis_points <= 10_000:
+            raise ValueError("basis_points must be within 0..10000")
+        share = self.amount * basis_points // 10_000
+        return Money(share, self.currency), Money(self.amount - share, self.currency)
+
+    def format(self) -> str:
+        exp = CURRENCY_EXPONENTS[self.currency]
+        sign = "-" if self.amount < 0 else ""
+        value = abs(self.amount)
+        if exp == 0:
+            return f"{sign}{value:,} {self.currency}"
+        major, minor = divmod(value, 10**exp)
+        return f"{sign}{major:,}.{minor:0{exp}d} {self.currency}"
+
+    def __str__(self) -> str:
+        return self.format()

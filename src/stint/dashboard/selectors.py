@@ -1,0 +1,47 @@
+"""What each role sees first. Panels grow as features land; each panel's
+empty state says what to do next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from stint.accounts.models import User
+from stint.orgs.models import Organisation, OrgKind
+from stint.orgs.selectors import affiliations_of, organisations_for
+
+
+@dataclass
+class Dashboard:
+    roles: frozenset[str]
+    employers: list[Organisation] = field(default_factory=list)
+    institutions: list[Organisation] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)
+    next_steps: list[tuple[str, str]] = field(default_factory=list)  # (text, url)
+
+
+def dashboard_for(user: User) -> Dashboard:
+    orgs = list(organisations_for(user))
+    d = Dashboard(
+        roles=user.roles,
+        employers=[o for o in orgs if o.kind == OrgKind.EMPLOYER],
+        institutions=[o for o in orgs if o.kind == OrgKind.INSTITUTION],
+        affiliations=[a.institution.name for a in affiliations_of(user)],
+    )
+    if not d.roles:
+        d.next_steps.append(
+            ("Tell us why you are here: become a candidate in your settings", "/account/settings/")
+        )
+        d.next_steps.append(("Or create an employer or institution organisation", "/orgs/new/"))
+    if "candidate" in d.roles and not d.affiliations:
+        d.next_steps.append(
+            (
+                "Add and verify your university email to be linked to your institution",
+                "/accounts/email/",
+            )
+        )
+    for org in d.employers:
+        if not org.is_verified:
+            d.next_steps.append(
+                (f"{org.name} awaits verification by a platform admin before it can publish", "")
+            )
+    return d

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+
+class OrganisationIn(Schema):
+    kind: Literal["employer", "institution"]
+    name: str = Field(..., min_length=2, max_length=120)
+    website: str = Field("", max_length=200)
+    description: str = Field("", max_length=4000)
+
+
+class OrganisationPatch(Schema):
+    name: str | None = Field(None, min_length=2, max_length=120)
+    website: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=4000)
+
+
+class OrganisationOut(Schema):
+    id: int
+    kind: str
+    name: str
+    slug: str
+    website: str
+    description: str
+    is_verified: bool
+    my_role: str | None = None
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    email: str
+    full_name: str
+    role: str
+    created_at: datetime
+
+
+class RoleIn(Schema):
+    role: Literal["owner", "admin", "member"]
+
+
+class InvitationIn(Schema):
+    email: str = Field(..., min_length=3, max_length=254)
+    role: Literal["owner", "admin", "member"] = "member"
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    status: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationAcceptIn(Schema):
+    token: str = Field(..., min_length=1, max_length=500)
+
+
+class DomainIn(Schema):
+    domain: str = Field(..., min_length=3, max_length=253)
+
+
+class DomainOut(Schema):
+    id: int
+    domain: str
+    verified: bool
+
+
+class VerifyIn(Schema):
+    verified: bool = True
+
+
+class AffiliationOut(Schema):
+    institution_id: int
+    institution: str
+    email: str
+    verified_at: datetime

@@ -1,0 +1,3 @@
+from stint_engine.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from stint.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_and_docs_are_served_without_a_cdn(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/orgs" in paths and "/api/v1/me" in paths
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn.jsdelivr" not in html
+
+
+def test_every_error_shares_one_shape(alice: User, api_for) -> None:  # type: ignore[no-untyped-def]
+    api = api_for(alice)
+    bodies = [
+        api.get("/api/v1/orgs/999999"),  # 404
+        api.post("/api/v1/orgs", {"name": 5}, content_type="application/json"),  # 422
+        api.post("/api/v1/orgs", "not json", content_type="application/json"),  # 400/422
+        Client().get("/api/v1/me"),  # 401
+    ]
+    for r in bodies:
+        assert r.status_code in {400, 401, 404, 422}
+        body = r.json()
+        assert isinstance(body["detail"], str) and body["detail"]
+        assert isinstance(body["errors"], list)
+        for e in body["errors"]:
+            assert set(e) == {"field", "message"}
+
+
+def test_wrong_types_in_path_are_422_not_500(alice: User, api_for) -> None:  # type: ignore[no-untyped-def]
+    r = api_for(alice).get("/api/v1/orgs/abc")
+    assert r.status_code in {404, 422}
