@@ -8,7 +8,11 @@ from ninja import NinjaAPI
 from stint.accounts.api import router as accounts_router
 from stint.api import errors
 from stint.api.auth import AUTH
+from stint.applications.api import router as applications_router
+from stint.notifications.api import router as notifications_router
+from stint.opportunities.api import router as opportunities_router
 from stint.orgs.api import router as orgs_router
+from stint.profiles.api import router as profiles_router
 
 api = NinjaAPI(
     title="Stint API",
@@ -25,3 +29,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", accounts_router, tags=["accounts"])
 api.add_router("/", orgs_router, tags=["organisations"])
+api.add_router("/", profiles_router, tags=["profiles"])
+api.add_router("/", opportunities_router, tags=["opportunities"])
+api.add_router("/", applications_router, tags=["applications"])
+api.add_router("/", notifications_router, tags=["notifications"])

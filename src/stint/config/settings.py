@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "stint.core",
     "stint.accounts",
     "stint.orgs",
+    "stint.notifications",
+    "stint.profiles",
+    "stint.opportunities",
+    "stint.matching",
+    "stint.applications",
     "stint.api",
     "stint.dashboard",
     "stint.demo",
@@ -244,6 +249,15 @@ if PRODUCTION:
 # --- Product rules that operators may tune.
 STINT_INVITATION_DAYS = env_int("STINT_INVITATION_DAYS", 14)
 STINT_API_TOKEN_LIMIT = env_int("STINT_API_TOKEN_LIMIT", 20)
+# Micro-internships are paid: the lowest fee per estimated hour, in minor units of the posting's currency.
+STINT_MIN_HOURLY_RATE_MINOR = env_int("STINT_MIN_HOURLY_RATE_MINOR", 2000)
+# No ghosting: pending applications are declined kindly after this many days without action.
+STINT_AUTO_DECLINE_DAYS = env_int("STINT_AUTO_DECLINE_DAYS", 21)
+# A cap on a candidate's open applications keeps mass-applying from flooding employers.
+STINT_OPEN_APPLICATION_CAP = env_int("STINT_OPEN_APPLICATION_CAP", 10)
+STINT_OFFER_EXPIRY_DAYS = env_int("STINT_OFFER_EXPIRY_DAYS", 5)
+STINT_RESUME_MAX_BYTES = env_int("STINT_RESUME_MAX_BYTES", 5 * 1024 * 1024)
+STINT_ATTACHMENT_MAX_BYTES = env_int("STINT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

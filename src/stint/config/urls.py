@@ -14,6 +14,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("stint.accounts.urls")),
     path("orgs/", include("stint.orgs.urls")),
+    path("profile/", include("stint.profiles.urls")),
+    path("opportunities/", include("stint.opportunities.urls")),
+    path("applications/", include("stint.applications.urls")),
+    path("notifications/", include("stint.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,210 @@
+"""The one thin adapter between Django rows and `stint_engine`.
+
+Everything the web app asks of the engine goes through here: taxonomy look-ups
+for autocomplete, text understanding (skill suggestions, resume text, career
+goals), and fit/worth for a candidate and an opportunity. Engine objects never
+leak into templates or API schemas: callers get plain dicts/dataclasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.apps import apps
+from django.utils import timezone
+
+from stint_engine import ENGINE_VERSION
+from stint_engine.scoring import model as em
+from stint_engine.scoring.fit import fit as engine_fit
+from stint_engine.scoring.worth import worth as engine_worth
+from stint_engine.taxonomy import Taxonomy
+from stint_engine.text import extract_skills, normalise_title, read_resume
+
+if TYPE_CHECKING:
+    from stint.accounts.models import User
+    from stint.opportunities.models import Opportunity
+    from stint.profiles.models import CandidateProfile
+
+__all__ = [
+    "ENGINE_VERSION",
+    "FitView",
+    "candidate_data",
+    "fit_for",
+    "occupation_label",
+    "opportunity_data",
+    "resume_to_text",
+    "search_occupations",
+    "search_skills",
+    "skill_label",
+    "suggest_skills",
+    "taxonomy",
+    "worth_for",
+]
+
+
+@lru_cache(maxsize=1)
+def taxonomy() -> Taxonomy:
+    return Taxonomy.load()
+
+
+def skill_label(skill_id: str) -> str | None:
+    try:
+        return taxonomy().skill(skill_id).label
+    except KeyError:
+        return None
+
+
+def occupation_label(occupation_id: str) -> str | None:
+    occ = taxonomy().occupations.get(occupation_id)
+    return occ.label if occ else None
+
+
+def search_skills(query: str, k: int = 10) -> list[dict[str, str]]:
+    query = query.strip()
+    if not query:
+        return []
+    return [{"id": s.id, "label": s.label, "kind": s.kind} for s in taxonomy().search_skills(query, k)]
+
+
+def search_occupations(query: str, k: int = 10) -> list[dict[str, Any]]:
+    query = query.strip()
+    if not query:
+        return []
+    return [
+        {"id": occ.id, "label": occ.label, "score": round(score, 4)}
+        for occ, score in normalise_title(query, k, taxonomy=taxonomy())
+    ]
+
+
+def suggest_skills(text: str, limit: int = 25) -> list[dict[str, Any]]:
+    """Distinct skills found in `text`, best evidence first."""
+    best: dict[str, dict[str, Any]] = {}
+    for m in extract_skills(text, taxonomy()):
+        current = best.get(m.skill_id)
+        if current is None or m.confidence > current["confidence"]:
+            best[m.skill_id] = {
+                "id": m.skill_id,
+                "label": m.label,
+                "confidence": round(m.confidence, 3),
+                "evidence": text[m.start : m.end],
+            }
+    return sorted(best.values(), key=lambda s: -s["confidence"])[:limit]
+
+
+def resume_to_text(data: bytes, filename: str) -> str:
+    """Raises ValueError with a reason when the file cannot be read."""
+    return read_resume(data, filename)
+
+
+# --- Django rows → engine data ---------------------------------------------------------
+
+
+def _tz_offset_hours(name: str, when: datetime | None = None) -> float:
+    try:
+        zone = ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return 0.0
+    offset = (when or timezone.now()).astimezone(zone).utcoffset()
+    return offset.total_seconds() / 3600 if offset else 0.0
+
+
+def candidate_data(user: User, profile: CandidateProfile | None = None) -> em.Candidate:
+    if profile is None:
+        profile_model = apps.get_model("profiles", "CandidateProfile")
+        profile = profile_model.objects.filter(user=user).first()
+    institution_ids = frozenset(
+        str(i) for i in apps.get_model("orgs", "Affiliation").objects.filter(user=user).values_list("institution_id", flat=True)
+    )
+    if profile is None:
+        return em.Candidate(id=str(user.pk), institution_ids=institution_ids)
+    skills = {
+        s.skill_id: em.CandidateSkill(level=s.level, source=s.source)  # type: ignore[arg-type]
+        for s in profile.skills.all()
+    }
+    text = " ".join(filter(None, [profile.headline, profile.bio, profile.resume_text[:5000]]))
+    return em.Candidate(
+        id=str(user.pk),
+        skills=skills,
+        text=text,
+        goal_occupation_ids=tuple(g.occupation_id for g in profile.goals.all()),
+        hours_per_week=float(profile.hours_per_week),
+        available=tuple(em.DateRange(w.start, w.end) for w in profile.windows.all()),
+        location=em.Place(country=profile.location_country.upper(), city=profile.location_city),
+        tz_offset_hours=_tz_offset_hours(profile.time_zone),
+        remote_preference=profile.remote_preference,  # type: ignore[arg-type]
+        institution_ids=institution_ids,
+    )
+
+
+def opportunity_data(opportunity: Opportunity, employer_stats: em.EmployerStats | None = None) -> em.Opportunity:
+    visibility = "institutions" if opportunity.visibility == "institutions" else "public"
+    return em.Opportunity(
+        id=str(opportunity.pk),
+        required_skills=tuple(
+            em.RequiredSkill(skill_id=r.skill_id, need=r.need, level=r.level)  # type: ignore[arg-type]
+            for r in opportunity.skills.all()
+        ),
+        text=" ".join([opportunity.title, opportunity.summary, opportunity.deliverables]),
+        estimated_hours=float(opportunity.estimated_hours),
+        fee_minor=opportunity.fee_minor,
+        currency=opportunity.currency,
+        start=opportunity.start_date,
+        apply_by=opportunity.apply_by,
+        due=opportunity.due_date,
+        work_mode=opportunity.work_mode,  # type: ignore[arg-type]
+        location=em.Place(country=opportunity.location_country.upper(), city=opportunity.location_city),
+        tz_offset_hours=_tz_offset_hours(opportunity.time_zone),
+        max_tz_difference_hours=(
+            float(opportunity.max_tz_difference_hours) if opportunity.max_tz_difference_hours is not None else None
+        ),
+        visibility=visibility,  # type: ignore[arg-type]
+        allowed_institution_ids=frozenset(str(i) for i in opportunity.allowed_institutions.values_list("pk", flat=True)),
+        employer_id=str(opportunity.employer_id),
+        employer_stats=employer_stats or em.EmployerStats(),
+    )
+
+
+# --- Scores -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FitView:
+    score: float
+    excluded_because: list[str]
+    explanation: list[str]
+    factors: list[dict[str, Any]]
+    engine_version: str = ENGINE_VERSION
+
+
+def fit_for(user: User, opportunity: Opportunity, *, today: date | None = None) -> FitView:
+    result = engine_fit(
+        candidate_data(user), opportunity_data(opportunity), taxonomy(), today=today or timezone.localdate()
+    )
+    return FitView(
+        score=round(result.score, 4),
+        excluded_because=list(result.excluded_because),
+        explanation=list(result.explanation),
+        factors=[
+            {"name": f.name, "value": round(f.value, 4), "weight": f.weight, "detail": f.detail} for f in result.factors
+        ],
+    )
+
+
+def worth_for(user: User, opportunity: Opportunity) -> dict[str, Any]:
+    w = engine_worth(candidate_data(user), opportunity_data(opportunity), taxonomy())
+    plain: dict[str, Any] = _plain(w)
+    plain["sentences"] = w.sentences
+    return plain
+
+
+def _plain(obj: Any) -> Any:
+    """Dataclasses → dicts, recursively, for templates and JSON."""
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return asdict(obj)
+    return obj
