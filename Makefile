@@ -54,10 +54,10 @@ openapi: $(VENV)/.deps-dev
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py openapi --check
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m "not browser" $(PYTEST_ARGS)
 
 test-browser: $(VENV)/.deps-dev
-	$(BIN)/pytest -m browser -p no:randomly $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m browser $(PYTEST_ARGS)
 
 bench: $(VENV)/.deps-dev
 	$(BIN)/python -m stint_engine bench

@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client
 
 from stint.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

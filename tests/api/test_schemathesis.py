@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from stint.accounts.services import api_token_create
 from stint.orgs.services import domain_add, organisation_create
-from tests.conftest import make_user
+from tests.personas import make_user
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def acme_member(acme: Organisation) -> User:
-    from tests.conftest import make_user
+    from tests.personas import make_user
 
     user = make_user("plain@acme.example")
     Membership.objects.create(organisation=acme, user=user, role="member")

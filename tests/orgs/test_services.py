@@ -13,7 +13,7 @@ from stint.accounts.models import User
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.orgs import services
 from stint.orgs.models import Affiliation, Invitation, Membership, Organisation
-from tests.conftest import make_user
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

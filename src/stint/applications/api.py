@@ -1,5 +1,316 @@
 from __future__ import annotations
 
-from ninja import Router
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
+
+from stint.accounts.models import User
+from stint.applications import selectors, services
+from stint.applications.models import Application, ApplyInvite, Message, Offer
+from stint.applications.schemas import (
+    AnswerOut,
+    ApplicationDetailOut,
+    ApplicationIn,
+    ApplicationOut,
+    BulkIn,
+    DeclineIn,
+    InviteIn,
+    InviteOut,
+    MessageIn,
+    MessageOut,
+    OfferIn,
+    OfferOut,
+    ResponseStatsOut,
+)
+from stint.applications.views import attachment_response
+from stint.core.errors import NotFound
+from stint.core.schemas import ERRORS
+from stint.orgs.models import Organisation, OrgKind
 
 router = Router()
+
+
+def _application(a: Application, unread: int = 0) -> ApplicationOut:
+    return ApplicationOut(
+        id=a.pk,
+        opportunity_id=a.opportunity_id,
+        opportunity_title=a.opportunity.title,
+        employer=a.opportunity.employer.name,
+        candidate_id=a.candidate_id,
+        candidate_name=a.candidate.display_name,
+        status=a.status,
+        note=a.note,
+        decline_reason=a.decline_reason,
+        fit_score=a.fit_score,
+        fit_explanation=list(a.fit_explanation or []),
+        engine_version=a.engine_version,
+        created_at=a.created_at,
+        updated_at=a.updated_at,
+        unread_messages=unread,
+    )
+
+
+def _offer(o: Offer) -> OfferOut:
+    return OfferOut(
+        id=o.pk,
+        application_id=o.application_id,
+        status=o.status,
+        fee_minor=o.fee_minor,
+        currency=o.currency,
+        scope=o.scope,
+        start_date=o.start_date,
+        due_date=o.due_date,
+        expires_at=o.expires_at,
+        created_at=o.created_at,
+        decided_at=o.decided_at,
+    )
+
+
+def _detail(a: Application, user: User) -> ApplicationDetailOut:
+    detail = selectors.applications_detail(a)
+    return ApplicationDetailOut(
+        **_application(a, selectors.unread_count(user, a)).dict(),
+        answers=[
+            AnswerOut(question_id=x.question_id, question=x.question.text, text=x.text)
+            for x in detail["answers"]  # type: ignore[attr-defined]
+        ],
+        offers=[_offer(o) for o in detail["offers"]],  # type: ignore[attr-defined]
+    )
+
+
+def _message(m: Message, user: User) -> MessageOut:
+    return MessageOut(
+        id=m.pk,
+        application_id=m.application_id,
+        sender_id=m.sender_id,
+        sender_name=m.sender.display_name if m.sender else "Someone who left",
+        mine=m.sender_id == user.pk,
+        body=m.body,
+        attachment_name=m.attachment_name,
+        attachment_url=(
+            reverse("api-1:application_attachment", args=[m.application_id, m.pk])
+            if m.attachment
+            else None
+        ),
+        created_at=m.created_at,
+    )
+
+
+def _invite(i: ApplyInvite) -> InviteOut:
+    return InviteOut(
+        id=i.pk,
+        opportunity_id=i.opportunity_id,
+        candidate_id=i.candidate_id,
+        message=i.message,
+        created_at=i.created_at,
+    )
+
+
+# --- Candidate ------------------------------------------------------------------------
+
+
+@router.post("/applications", response={201: ApplicationDetailOut, **ERRORS}, summary="Apply")
+def application_submit(
+    request: HttpRequest, payload: ApplicationIn
+) -> Status[ApplicationDetailOut]:
+    a = services.application_submit(
+        actor=request.user,
+        opportunity_id=payload.opportunity_id,
+        note=payload.note,
+        answers={x.question_id: x.text for x in payload.answers},
+    )
+    return Status(201, _detail(a, request.user))
+
+
+@router.get(
+    "/applications", response={200: list[ApplicationOut], **ERRORS}, summary="Your applications"
+)
+def application_list(request: HttpRequest) -> list[ApplicationOut]:
+    return [
+        _application(a, a.unread or 0) for a in selectors.applications_of_candidate(request.user)
+    ]
+
+
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationDetailOut, **ERRORS},
+    summary="One application (its candidate or the employer's team)",
+)
+def application_get(request: HttpRequest, application_id: int) -> ApplicationDetailOut:
+    a = selectors.access_application(actor=request.user, application_id=application_id)
+    return _detail(a, request.user)
+
+
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Candidate: withdraw",
+)
+def application_withdraw(request: HttpRequest, application_id: int) -> ApplicationOut:
+    return _application(
+        services.application_withdraw(actor=request.user, application_id=application_id)
+    )
+
+
+@router.post(
+    "/offers/{offer_id}/accept", response={200: OfferOut, **ERRORS}, summary="Candidate: accept"
+)
+def offer_accept(request: HttpRequest, offer_id: int) -> OfferOut:
+    return _offer(services.offer_accept(actor=request.user, offer_id=offer_id))
+
+
+@router.post(
+    "/offers/{offer_id}/decline", response={200: OfferOut, **ERRORS}, summary="Candidate: decline"
+)
+def offer_decline(request: HttpRequest, offer_id: int) -> OfferOut:
+    return _offer(services.offer_decline(actor=request.user, offer_id=offer_id))
+
+
+# --- Employer -------------------------------------------------------------------------
+
+
+@router.get(
+    "/opportunities/{opportunity_id}/applicants",
+    response={200: list[ApplicationOut], **ERRORS},
+    summary="Employer: applicants, best fit first",
+)
+def applicant_list(request: HttpRequest, opportunity_id: int) -> list[ApplicationOut]:
+    o = selectors.access_opportunity_as_employer(actor=request.user, opportunity_id=opportunity_id)
+    return [
+        _application(a)
+        for a in selectors.applicants_ranked(o).select_related("opportunity__employer")
+    ]
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/applicants/bulk",
+    response={200: list[ApplicationOut], **ERRORS},
+    summary="Employer: shortlist or decline many at once (all or nothing)",
+)
+def applicant_bulk(
+    request: HttpRequest, opportunity_id: int, payload: BulkIn
+) -> list[ApplicationOut]:
+    done = services.applications_bulk(
+        actor=request.user,
+        opportunity_id=opportunity_id,
+        application_ids=payload.ids,
+        action=payload.action,
+        reason=payload.reason,
+    )
+    return [_application(a) for a in done]
+
+
+@router.post(
+    "/applications/{application_id}/shortlist",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Employer: shortlist",
+)
+def application_shortlist(request: HttpRequest, application_id: int) -> ApplicationOut:
+    return _application(
+        services.application_shortlist(actor=request.user, application_id=application_id)
+    )
+
+
+@router.post(
+    "/applications/{application_id}/decline",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Employer: decline, with an optional reason",
+)
+def application_decline(
+    request: HttpRequest, application_id: int, payload: DeclineIn
+) -> ApplicationOut:
+    return _application(
+        services.application_decline(
+            actor=request.user, application_id=application_id, reason=payload.reason
+        )
+    )
+
+
+@router.post(
+    "/applications/{application_id}/offers",
+    response={201: OfferOut, **ERRORS},
+    summary="Employer: make an offer",
+)
+def offer_make(request: HttpRequest, application_id: int, payload: OfferIn) -> Status[OfferOut]:
+    offer = services.offer_make(actor=request.user, application_id=application_id, **payload.dict())
+    return Status(201, _offer(offer))
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/invites",
+    response={201: InviteOut, **ERRORS},
+    summary="Employer: invite a candidate to apply",
+)
+def invite_create(
+    request: HttpRequest, opportunity_id: int, payload: InviteIn
+) -> Status[InviteOut]:
+    invite = services.apply_invite_create(
+        actor=request.user,
+        opportunity_id=opportunity_id,
+        candidate_id=payload.candidate_id,
+        message=payload.message,
+    )
+    return Status(201, _invite(invite))
+
+
+@router.get(
+    "/employers/{org_id}/response-stats",
+    response={200: ResponseStatsOut, **ERRORS},
+    summary="How quickly an employer answers applicants",
+)
+def response_stats(request: HttpRequest, org_id: int) -> ResponseStatsOut:
+    org = Organisation.objects.filter(pk=org_id, kind=OrgKind.EMPLOYER).first()
+    if org is None:
+        raise NotFound("No such employer.")
+    s = selectors.employer_response_stats(org)
+    return ResponseStatsOut(
+        employer_id=org.pk,
+        window_days=s.window_days,
+        considered=s.considered,
+        answered_in_window=s.answered_in_window,
+        response_rate=s.response_rate,
+        median_response_hours=s.median_response_hours,
+    )
+
+
+# --- The thread -----------------------------------------------------------------------
+
+
+@router.get(
+    "/applications/{application_id}/messages",
+    response={200: list[MessageOut], **ERRORS},
+    summary="The application's thread (marks it read)",
+)
+def message_list(request: HttpRequest, application_id: int) -> list[MessageOut]:
+    a = selectors.access_application(actor=request.user, application_id=application_id)
+    out = [_message(m, request.user) for m in selectors.thread_of(a)]
+    services.thread_mark_read(actor=request.user, application_id=a.pk)
+    return out
+
+
+@router.post(
+    "/applications/{application_id}/messages",
+    response={201: MessageOut, **ERRORS},
+    summary="Send a message, optionally with one attachment (multipart)",
+)
+def message_send(
+    request: HttpRequest,
+    application_id: int,
+    payload: Form[MessageIn],
+    attachment: UploadedFile | None = File(None),  # noqa: B008
+) -> Status[MessageOut]:
+    m = services.message_send(
+        actor=request.user, application_id=application_id, body=payload.body, attachment=attachment
+    )
+    return Status(201, _message(m, request.user))
+
+
+@router.get(
+    "/applications/{application_id}/messages/{message_id}/attachment",
+    response={200: None, **ERRORS},
+    url_name="application_attachment",
+    summary="Download a message's attachment",
+)
+def message_attachment(request: HttpRequest, application_id: int, message_id: int) -> FileResponse:
+    return attachment_response(request.user, application_id, message_id)

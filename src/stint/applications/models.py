@@ -20,14 +20,24 @@ class ApplicationStatus(models.TextChoices):
     OFFER_EXPIRED = "offer_expired", "Offer expired"
 
 
-OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED, ApplicationStatus.OFFERED)
+OPEN_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.SHORTLISTED,
+    ApplicationStatus.OFFERED,
+)
 
 
 class Application(models.Model):
-    opportunity = models.ForeignKey("opportunities.Opportunity", on_delete=models.CASCADE, related_name="applications")
-    candidate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications")
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity", on_delete=models.CASCADE, related_name="applications"
+    )
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
+    )
     note = models.TextField(max_length=5000, blank=True)
-    status = models.CharField(max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED)
+    status = models.CharField(
+        max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
     decline_reason = models.TextField(blank=True, max_length=2000)
     # The engine's view at application time: score, explanation and engine version.
     fit_score = models.FloatField(null=True, blank=True)
@@ -40,9 +50,14 @@ class Application(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
-        indexes: ClassVar = [models.Index(fields=["opportunity", "status"]), models.Index(fields=["candidate", "status"])]
+        indexes: ClassVar = [
+            models.Index(fields=["opportunity", "status"]),
+            models.Index(fields=["candidate", "status"]),
+        ]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["opportunity", "candidate"], name="application_once_per_opportunity"),
+            models.UniqueConstraint(
+                fields=["opportunity", "candidate"], name="application_once_per_opportunity"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -51,11 +66,18 @@ class Application(models.Model):
 
 class Answer(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey("opportunities.ScreeningQuestion", on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(
+        "opportunities.ScreeningQuestion", on_delete=models.CASCADE, related_name="+"
+    )
     text = models.TextField(max_length=3000)
 
     class Meta:
-        constraints: ClassVar = [models.UniqueConstraint(fields=["application", "question"], name="answer_unique")]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["application", "question"], name="answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question_id} on {self.application_id}"
 
 
 class OfferStatus(models.TextChoices):
@@ -74,8 +96,12 @@ class Offer(models.Model):
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     expires_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -98,23 +124,36 @@ class Offer(models.Model):
 class ApplyInvite(models.Model):
     """An employer suggests a candidate apply (suggested candidates)."""
 
-    opportunity = models.ForeignKey("opportunities.Opportunity", on_delete=models.CASCADE, related_name="apply_invites")
-    candidate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="apply_invites")
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity", on_delete=models.CASCADE, related_name="apply_invites"
+    )
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="apply_invites"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     message = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["opportunity", "candidate"], name="apply_invite_unique"),
+            models.UniqueConstraint(
+                fields=["opportunity", "candidate"], name="apply_invite_unique"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"Invite {self.candidate_id} → {self.opportunity_id}"
 
 
 class Message(models.Model):
     """The thread of an application: the candidate and the employer's members."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     body = models.TextField(max_length=5000)
     attachment = models.FileField(upload_to="messages/%Y/%m/", blank=True)
     attachment_name = models.CharField(max_length=200, blank=True)
@@ -122,6 +161,9 @@ class Message(models.Model):
 
     class Meta:
         ordering: ClassVar = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} on {self.application_id}"
 
 
 class ThreadRead(models.Model):
@@ -132,4 +174,9 @@ class ThreadRead(models.Model):
     last_read_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints: ClassVar = [models.UniqueConstraint(fields=["application", "user"], name="thread_read_unique")]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["application", "user"], name="thread_read_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.application_id} at {self.last_read_at}"

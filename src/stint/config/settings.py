@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "stint.core.context_processors.navigation",
+                "stint.notifications.context_processors.unread",
             ],
         },
     },

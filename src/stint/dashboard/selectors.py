@@ -4,10 +4,14 @@ empty state says what to do next."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from stint.accounts.models import User
+from stint.applications import selectors as application_selectors
+from stint.opportunities import selectors as opportunity_selectors
 from stint.orgs.models import Organisation, OrgKind
 from stint.orgs.selectors import affiliations_of, organisations_for
+from stint.profiles import selectors as profile_selectors
 
 
 @dataclass
@@ -17,6 +21,11 @@ class Dashboard:
     institutions: list[Organisation] = field(default_factory=list)
     affiliations: list[str] = field(default_factory=list)
     next_steps: list[tuple[str, str]] = field(default_factory=list)  # (text, url)
+    profile: dict[str, Any] | None = None
+    applications: Any = None  # applications.selectors.CandidateDashboard
+    applicants: list[Any] = field(default_factory=list)  # employer rows
+    opportunities_candidate: dict[str, Any] | None = None
+    opportunities_employer: dict[str, Any] | None = None
 
 
 def dashboard_for(user: User) -> Dashboard:
@@ -27,6 +36,13 @@ def dashboard_for(user: User) -> Dashboard:
         institutions=[o for o in orgs if o.kind == OrgKind.INSTITUTION],
         affiliations=[a.institution.name for a in affiliations_of(user)],
     )
+    if "candidate" in d.roles:
+        d.profile = profile_selectors.dashboard_candidate(user)
+        d.applications = application_selectors.dashboard_candidate(user)
+        d.opportunities_candidate = opportunity_selectors.dashboard_candidate(user)
+    if d.employers:
+        d.applicants = application_selectors.dashboard_employer(user)
+        d.opportunities_employer = opportunity_selectors.dashboard_employer(user)
     if not d.roles:
         d.next_steps.append(
             ("Tell us why you are here: become a candidate in your settings", "/account/settings/")

@@ -67,7 +67,9 @@ def search_skills(query: str, k: int = 10) -> list[dict[str, str]]:
     query = query.strip()
     if not query:
         return []
-    return [{"id": s.id, "label": s.label, "kind": s.kind} for s in taxonomy().search_skills(query, k)]
+    return [
+        {"id": s.id, "label": s.label, "kind": s.kind} for s in taxonomy().search_skills(query, k)
+    ]
 
 
 def search_occupations(query: str, k: int = 10) -> list[dict[str, Any]]:
@@ -117,7 +119,10 @@ def candidate_data(user: User, profile: CandidateProfile | None = None) -> em.Ca
         profile_model = apps.get_model("profiles", "CandidateProfile")
         profile = profile_model.objects.filter(user=user).first()
     institution_ids = frozenset(
-        str(i) for i in apps.get_model("orgs", "Affiliation").objects.filter(user=user).values_list("institution_id", flat=True)
+        str(i)
+        for i in apps.get_model("orgs", "Affiliation")
+        .objects.filter(user=user)
+        .values_list("institution_id", flat=True)
     )
     if profile is None:
         return em.Candidate(id=str(user.pk), institution_ids=institution_ids)
@@ -140,7 +145,9 @@ def candidate_data(user: User, profile: CandidateProfile | None = None) -> em.Ca
     )
 
 
-def opportunity_data(opportunity: Opportunity, employer_stats: em.EmployerStats | None = None) -> em.Opportunity:
+def opportunity_data(
+    opportunity: Opportunity, employer_stats: em.EmployerStats | None = None
+) -> em.Opportunity:
     visibility = "institutions" if opportunity.visibility == "institutions" else "public"
     return em.Opportunity(
         id=str(opportunity.pk),
@@ -156,13 +163,20 @@ def opportunity_data(opportunity: Opportunity, employer_stats: em.EmployerStats 
         apply_by=opportunity.apply_by,
         due=opportunity.due_date,
         work_mode=opportunity.work_mode,  # type: ignore[arg-type]
-        location=em.Place(country=opportunity.location_country.upper(), city=opportunity.location_city),
+        location=em.Place(
+            country=opportunity.location_country.upper(), city=opportunity.location_city
+        ),
         tz_offset_hours=_tz_offset_hours(opportunity.time_zone),
         max_tz_difference_hours=(
-            float(opportunity.max_tz_difference_hours) if opportunity.max_tz_difference_hours is not None else None
+            float(opportunity.max_tz_difference_hours)
+            if opportunity.max_tz_difference_hours is not None
+            else None
         ),
         visibility=visibility,  # type: ignore[arg-type]
-        allowed_institution_ids=frozenset(str(i) for i in opportunity.allowed_institutions.values_list("pk", flat=True)),
+        allowed_institution_ids=frozenset(
+            str(org.pk)
+            for org in opportunity.allowed_institutions.all()  # uses a prefetch
+        ),
         employer_id=str(opportunity.employer_id),
         employer_stats=employer_stats or em.EmployerStats(),
     )
@@ -182,14 +196,18 @@ class FitView:
 
 def fit_for(user: User, opportunity: Opportunity, *, today: date | None = None) -> FitView:
     result = engine_fit(
-        candidate_data(user), opportunity_data(opportunity), taxonomy(), today=today or timezone.localdate()
+        candidate_data(user),
+        opportunity_data(opportunity),
+        taxonomy(),
+        today=today or timezone.localdate(),
     )
     return FitView(
         score=round(result.score, 4),
         excluded_because=list(result.excluded_because),
         explanation=list(result.explanation),
         factors=[
-            {"name": f.name, "value": round(f.value, 4), "weight": f.weight, "detail": f.detail} for f in result.factors
+            {"name": f.name, "value": round(f.value, 4), "weight": f.weight, "detail": f.detail}
+            for f in result.factors
         ],
     )
 

@@ -1,5 +1,80 @@
 from __future__ import annotations
 
+from django.http import HttpRequest
 from ninja import Router
 
+from stint.core.schemas import ERRORS
+from stint.notifications import selectors, services
+from stint.notifications.models import Notification
+from stint.notifications.schemas import (
+    MarkReadIn,
+    MarkReadOut,
+    NotificationListOut,
+    NotificationOut,
+    PreferenceIn,
+    PreferenceOut,
+)
+
 router = Router()
+
+
+def _notification(n: Notification) -> NotificationOut:
+    return NotificationOut(
+        id=n.pk,
+        kind=n.kind,
+        title=n.title,
+        body=n.body,
+        url=n.url,
+        created_at=n.created_at,
+        read=n.read_at is not None,
+    )
+
+
+def _preferences(request: HttpRequest) -> list[PreferenceOut]:
+    return [
+        PreferenceOut(kind=p.kind, label=p.label, in_app=p.in_app, email=p.email)
+        for p in selectors.preferences_of(request.user)
+    ]
+
+
+@router.get(
+    "/notifications",
+    response={200: NotificationListOut, **ERRORS},
+    summary="Your notifications, newest first, with the unread count",
+)
+def notification_list(request: HttpRequest) -> NotificationListOut:
+    return NotificationListOut(
+        unread=selectors.unread_count(request.user),
+        items=[_notification(n) for n in selectors.notifications_for(request.user)],
+    )
+
+
+@router.post(
+    "/notifications/read",
+    response={200: MarkReadOut, **ERRORS},
+    summary="Mark one notification read, or all with no id",
+)
+def notification_read(request: HttpRequest, payload: MarkReadIn) -> MarkReadOut:
+    marked = services.notification_mark_read(user=request.user, notification_id=payload.id)
+    return MarkReadOut(marked=marked, unread=selectors.unread_count(request.user))
+
+
+@router.get(
+    "/notifications/preferences",
+    response={200: list[PreferenceOut], **ERRORS},
+    summary="Your choice, per kind, of in-app and email notifications",
+)
+def preference_list(request: HttpRequest) -> list[PreferenceOut]:
+    return _preferences(request)
+
+
+@router.put(
+    "/notifications/preferences",
+    response={200: list[PreferenceOut], **ERRORS},
+    summary="Change your choices (only the kinds you send change)",
+)
+def preference_update(request: HttpRequest, payload: list[PreferenceIn]) -> list[PreferenceOut]:
+    services.preferences_set(
+        user=request.user, choices=[(p.kind, p.in_app, p.email) for p in payload]
+    )
+    return _preferences(request)

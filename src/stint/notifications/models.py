@@ -10,7 +10,9 @@ from django.utils import timezone
 class Notification(models.Model):
     """One event told to one user, in the app (and by email when they want)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=60)  # e.g. "application.received", "offer.made"
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -28,13 +30,17 @@ class Notification(models.Model):
 
 
 class NotificationPreference(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
+    )
     kind = models.CharField(max_length=60)
     in_app = models.BooleanField(default=True)
     email = models.BooleanField(default=True)
 
     class Meta:
-        constraints: ClassVar = [models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.kind}"

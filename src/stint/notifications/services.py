@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from stint.accounts.models import User
-from stint.core.errors import NotFound
+from stint.core.errors import DomainError, NotFound
 from stint.core.tasks import enqueue_on_commit
+from stint.notifications.kinds import KINDS
 from stint.notifications.models import Notification, NotificationPreference
 
 
@@ -22,7 +23,9 @@ def preference_for(user: User, kind: str) -> tuple[bool, bool]:
 
 
 @transaction.atomic
-def notify(*, user: User, kind: str, title: str, body: str = "", url: str = "") -> Notification | None:
+def notify(
+    *, user: User, kind: str, title: str, body: str = "", url: str = ""
+) -> Notification | None:
     in_app, email = preference_for(user, kind)
     if not in_app and not email:
         return None
@@ -55,7 +58,20 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
 
 @transaction.atomic
 def preference_set(*, user: User, kind: str, in_app: bool, email: bool) -> NotificationPreference:
+    if kind not in KINDS:
+        raise DomainError("unknown_kind", f"There is no notification kind {kind!r}.", "kind")
     pref, _ = NotificationPreference.objects.update_or_create(
         user=user, kind=kind, defaults={"in_app": in_app, "email": email}
     )
     return pref
+
+
+@transaction.atomic
+def preferences_set(
+    *, user: User, choices: list[tuple[str, bool, bool]]
+) -> list[NotificationPreference]:
+    """Save several (kind, in_app, email) choices at once: all or nothing."""
+    return [
+        preference_set(user=user, kind=kind, in_app=in_app, email=email)
+        for kind, in_app, email in choices
+    ]

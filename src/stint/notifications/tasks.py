@@ -14,7 +14,12 @@ from stint.notifications.models import Notification
 def send_notification_email(notification_id: int) -> None:
     """Idempotent: a notification is emailed at most once (row lock + emailed_at)."""
     with transaction.atomic():
-        n = Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
+        n = (
+            Notification.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=notification_id)
+            .first()
+        )
         if n is None or n.emailed_at is not None or not n.user.is_active:
             return
         context = {"n": n, "site_url": settings.SITE_URL.rstrip("/")}

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from stint.notifications import views
+
+urlpatterns = [
+    path("", views.notification_list, name="notification_list"),
+    path("read/", views.notification_read_all, name="notification_read_all"),
+    path("<int:notification_id>/read/", views.notification_read, name="notification_read"),
+    path("settings/", views.notification_settings, name="notification_settings"),
+]

@@ -1,5 +1,320 @@
 from __future__ import annotations
 
-from ninja import Router
+from dataclasses import replace
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from stint.core.schemas import ERRORS
+from stint.matching.engine import FitView, search_skills, suggest_skills
+from stint.opportunities import rules, selectors, services
+from stint.opportunities.models import Opportunity, SavedSearch
+from stint.opportunities.schemas import (
+    BrowseFilters,
+    BrowseItemOut,
+    BrowseOut,
+    ClarityCheckOut,
+    ClarityOut,
+    FitOut,
+    HiddenOut,
+    HideIn,
+    OpportunityDetailOut,
+    OpportunityIn,
+    OpportunityPatch,
+    PostingFields,
+    PostingSummaryOut,
+    QuestionOut,
+    SavedSearchIn,
+    SavedSearchOut,
+    SkillOptionOut,
+    SkillSuggestionOut,
+    StatusIn,
+    SuggestIn,
+)
+from stint.orgs.selectors import access_organisation
 
 router = Router()
+
+
+def _fields(o: Opportunity) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "employer_id": o.employer_id,
+        "employer": o.employer.name,
+        "status": o.status,
+        "title": o.title,
+        "summary": o.summary,
+        "deliverables": o.deliverables,
+        "industry": o.industry,
+        "estimated_hours": o.estimated_hours,
+        "fee_minor": o.fee_minor,
+        "currency": o.currency,
+        "hourly_rate_minor": rules.hourly_rate_minor(o.fee_minor, o.estimated_hours),
+        "apply_by": o.apply_by,
+        "start_date": o.start_date,
+        "due_date": o.due_date,
+        "work_mode": o.work_mode,
+        "location_country": o.location_country,
+        "location_city": o.location_city,
+        "time_zone": o.time_zone,
+        "max_tz_difference_hours": o.max_tz_difference_hours,
+        "openings": o.openings,
+        "openings_left": o.openings_left,
+        "visibility": o.visibility,
+        "clarity_score": o.clarity_score,
+        "published_at": o.published_at,
+        "closed_at": o.closed_at,
+        "skills": [
+            {"skill_id": s.skill_id, "label": s.label, "need": s.need, "level": s.level}
+            for s in o.skills.all()
+        ],
+    }
+
+
+def _fit(fit: FitView | None) -> FitOut | None:
+    if fit is None:
+        return None
+    return FitOut(
+        score=fit.score,
+        excluded_because=fit.excluded_because,
+        explanation=fit.explanation,
+        engine_version=fit.engine_version,
+    )
+
+
+def _detail(request: HttpRequest, o: Opportunity) -> OpportunityDetailOut:
+    user = request.user
+    can_manage = selectors.is_member(user, o.employer_id)
+    insight = selectors.insight_for(user, o)
+    clarity = selectors.clarity_of(o) if can_manage else None
+    return OpportunityDetailOut(
+        **_fields(o),
+        allowed_institution_ids=sorted(o.allowed_institutions.values_list("pk", flat=True)),
+        questions=[
+            QuestionOut(id=q.pk, text=q.text, required=q.required) for q in o.questions.all()
+        ],
+        can_manage=can_manage,
+        transitions=rules.allowed_transitions(o.status) if can_manage else [],
+        application_count=selectors.application_count(o) if can_manage else None,
+        clarity=(
+            ClarityOut(score=clarity.score, checks=[ClarityCheckOut(**c) for c in clarity.checks])
+            if clarity
+            else None
+        ),
+        fit=_fit(insight.fit) if insight else None,
+        worth=insight.worth if insight else None,
+        hidden=selectors.is_hidden(user, o),
+    )
+
+
+def _posting(payload: PostingFields | OpportunityPatch, base: services.Posting) -> services.Posting:
+    """The base posting with the fields the caller sent (a PATCH with null for a
+    required field leaves it as it was)."""
+    nullable = {"apply_by", "start_date", "due_date", "max_tz_difference_hours"}
+    data: dict[str, Any] = {}
+    for name in payload.model_fields_set - {"organisation_id"}:
+        value = getattr(payload, name)
+        if value is None and name not in nullable:
+            continue
+        if name == "skills":
+            value = tuple(services.SkillNeed(s.skill_id, s.need, s.level) for s in value)
+        elif name == "questions":
+            value = tuple(services.Question(q.text, q.required) for q in value)
+        elif name == "allowed_institution_ids":
+            value = tuple(value)
+        data[name] = value
+    return replace(base, **data)
+
+
+def _saved(s: SavedSearch) -> SavedSearchOut:
+    return SavedSearchOut(
+        id=s.pk,
+        name=s.name,
+        query=s.query,
+        notify=s.notify,
+        last_notified_at=s.last_notified_at,
+        created_at=s.created_at,
+    )
+
+
+# --- Skills (autocomplete and suggestions for posting forms) -------------------------------
+
+
+@router.get(
+    "/opportunities/skills",
+    response={200: list[SkillOptionOut], **ERRORS},
+    summary="Find taxonomy skills by name",
+)
+def skill_search(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
+    return search_skills(q[:100], 10)
+
+
+@router.post(
+    "/opportunities/skill-suggestions",
+    response={200: list[SkillSuggestionOut], **ERRORS},
+    summary="Skills found in a description",
+)
+def skill_suggest(request: HttpRequest, payload: SuggestIn) -> list[dict[str, Any]]:
+    return suggest_skills(payload.text, 15)
+
+
+# --- Saved searches -----------------------------------------------------------------------
+
+
+@router.get(
+    "/saved-searches", response={200: list[SavedSearchOut], **ERRORS}, summary="Your saved searches"
+)
+def saved_search_list(request: HttpRequest) -> list[SavedSearchOut]:
+    return [_saved(s) for s in selectors.saved_searches_of(request.user)]
+
+
+@router.post("/saved-searches", response={201: SavedSearchOut, **ERRORS}, summary="Save a search")
+def saved_search_create(request: HttpRequest, payload: SavedSearchIn) -> Status[SavedSearchOut]:
+    search = services.saved_search_create(
+        actor=request.user,
+        name=payload.name,
+        query=selectors.BrowseQuery.from_params(payload.query.dict() if payload.query else {}),
+        notify_me=payload.notify,
+    )
+    return Status(201, _saved(search))
+
+
+@router.delete(
+    "/saved-searches/{saved_search_id}",
+    response={204: None, **ERRORS},
+    summary="Delete a saved search",
+)
+def saved_search_delete(request: HttpRequest, saved_search_id: int) -> Status[None]:
+    services.saved_search_delete(actor=request.user, saved_search_id=saved_search_id)
+    return Status(204, None)
+
+
+# --- An employer's postings -------------------------------------------------------------------
+
+
+@router.get(
+    "/orgs/{org_id}/opportunities",
+    response={200: list[PostingSummaryOut], **ERRORS},
+    summary="An employer's postings with counts",
+)
+def org_postings(request: HttpRequest, org_id: int) -> list[PostingSummaryOut]:
+    org, _ = access_organisation(actor=request.user, organisation_id=org_id)
+    return [
+        PostingSummaryOut(
+            id=o.pk,
+            title=o.title,
+            status=o.status,
+            application_count=o.application_count,
+            openings=o.openings,
+            filled_count=o.filled_count,
+            fee_minor=o.fee_minor,
+            currency=o.currency,
+            clarity_score=o.clarity_score,
+            created_at=o.created_at,
+            published_at=o.published_at,
+        )
+        for o in selectors.postings_of(org.pk)
+    ]
+
+
+# --- Opportunities ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/opportunities",
+    response={200: BrowseOut, **ERRORS},
+    summary="Browse and search published opportunities",
+)
+def browse(request: HttpRequest, filters: Query[BrowseFilters], page: int = 1) -> BrowseOut:
+    query = selectors.BrowseQuery.from_params(filters.dict())
+    result = selectors.browse_page(request.user, query, page)
+    return BrowseOut(
+        total=result.total,
+        page=result.page.number,
+        pages=result.page.paginator.num_pages,
+        items=[
+            BrowseItemOut(**_fields(item.opportunity), match=_fit(item.fit))
+            for item in result.items
+        ],
+    )
+
+
+@router.post(
+    "/opportunities", response={201: OpportunityDetailOut, **ERRORS}, summary="Create a draft"
+)
+def create(request: HttpRequest, payload: OpportunityIn) -> Status[OpportunityDetailOut]:
+    base = services.Posting(title="", summary="", estimated_hours=0, fee_minor=0)
+    opportunity = services.opportunity_create(
+        actor=request.user,
+        organisation_id=payload.organisation_id,
+        posting=_posting(payload, base),
+    )
+    return Status(201, _detail(request, opportunity))
+
+
+@router.get(
+    "/opportunities/{opportunity_id}",
+    response={200: OpportunityDetailOut, **ERRORS},
+    summary="One opportunity, with why it matches you",
+)
+def detail(request: HttpRequest, opportunity_id: int) -> OpportunityDetailOut:
+    o = selectors.access_opportunity(actor=request.user, opportunity_id=opportunity_id)
+    return _detail(request, o)
+
+
+@router.patch(
+    "/opportunities/{opportunity_id}",
+    response={200: OpportunityDetailOut, **ERRORS},
+    summary="Edit (limited once people have applied)",
+)
+def update(
+    request: HttpRequest, opportunity_id: int, payload: OpportunityPatch
+) -> OpportunityDetailOut:
+    current = selectors.access_opportunity(
+        actor=request.user, opportunity_id=opportunity_id, manage=True
+    )
+    opportunity = services.opportunity_update(
+        actor=request.user,
+        opportunity_id=current.pk,
+        posting=_posting(payload, services.posting_of(current)),
+    )
+    return _detail(request, opportunity)
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/status",
+    response={200: OpportunityDetailOut, **ERRORS},
+    summary="Publish, close, mark filled or archive",
+)
+def change_status(
+    request: HttpRequest, opportunity_id: int, payload: StatusIn
+) -> OpportunityDetailOut:
+    opportunity = services.opportunity_transition(
+        actor=request.user, opportunity_id=opportunity_id, status=payload.status
+    )
+    return _detail(request, opportunity)
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/hide",
+    response={200: HiddenOut, **ERRORS},
+    summary="Hide from your results, with a reason",
+)
+def hide(request: HttpRequest, opportunity_id: int, payload: HideIn) -> HiddenOut:
+    hidden = services.opportunity_hide(
+        actor=request.user, opportunity_id=opportunity_id, reason=payload.reason
+    )
+    return HiddenOut(
+        opportunity_id=hidden.opportunity_id, reason=hidden.reason, created_at=hidden.created_at
+    )
+
+
+@router.delete(
+    "/opportunities/{opportunity_id}/hide",
+    response={204: None, **ERRORS},
+    summary="Show it in your results again",
+)
+def unhide(request: HttpRequest, opportunity_id: int) -> Status[None]:
+    services.opportunity_unhide(actor=request.user, opportunity_id=opportunity_id)
+    return Status(204, None)

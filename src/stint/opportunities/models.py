@@ -38,8 +38,12 @@ class Need(models.TextChoices):
 class Opportunity(models.Model):
     """An employer's paid micro-internship."""
 
-    employer = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="opportunities")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    employer = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="opportunities"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     title = models.CharField(max_length=140)
     summary = models.TextField(max_length=5000)
     deliverables = models.TextField(max_length=5000, blank=True)
@@ -57,9 +61,15 @@ class Opportunity(models.Model):
     max_tz_difference_hours = models.PositiveSmallIntegerField(null=True, blank=True)
     openings = models.PositiveSmallIntegerField(default=1)
     filled_count = models.PositiveSmallIntegerField(default=0)
-    visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC)
-    allowed_institutions = models.ManyToManyField("orgs.Organisation", blank=True, related_name="exclusive_opportunities")
-    status = models.CharField(max_length=10, choices=OpportunityStatus.choices, default=OpportunityStatus.DRAFT)
+    visibility = models.CharField(
+        max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    allowed_institutions = models.ManyToManyField(
+        "orgs.Organisation", blank=True, related_name="exclusive_opportunities"
+    )
+    status = models.CharField(
+        max_length=10, choices=OpportunityStatus.choices, default=OpportunityStatus.DRAFT
+    )
     clarity_score = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -74,14 +84,21 @@ class Opportunity(models.Model):
         ]
         constraints: ClassVar = [
             models.CheckConstraint(
-                condition=Q(estimated_hours__gte=5, estimated_hours__lte=40), name="opportunity_hours_5_to_40"
+                condition=Q(estimated_hours__gte=5, estimated_hours__lte=40),
+                name="opportunity_hours_5_to_40",
             ),
             models.CheckConstraint(condition=Q(fee_minor__gt=0), name="opportunity_paid"),
-            models.CheckConstraint(condition=Q(openings__gte=1), name="opportunity_openings_positive"),
-            # The last opening can never be taken twice: the database refuses overfilling.
-            models.CheckConstraint(condition=Q(filled_count__lte=F("openings")), name="opportunity_not_overfilled"),
             models.CheckConstraint(
-                condition=Q(due_date__isnull=True) | Q(start_date__isnull=True) | Q(due_date__gte=F("start_date")),
+                condition=Q(openings__gte=1), name="opportunity_openings_positive"
+            ),
+            # The last opening can never be taken twice: the database refuses overfilling.
+            models.CheckConstraint(
+                condition=Q(filled_count__lte=F("openings")), name="opportunity_not_overfilled"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(due_date__gte=F("start_date")),
                 name="opportunity_due_after_start",
             ),
         ]
@@ -104,8 +121,12 @@ class RequiredSkill(models.Model):
     class Meta:
         ordering: ClassVar = ["need", "label"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["opportunity", "skill_id"], name="requiredskill_unique"),
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="requiredskill_level_range"),
+            models.UniqueConstraint(
+                fields=["opportunity", "skill_id"], name="requiredskill_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=4), name="requiredskill_level_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -126,7 +147,9 @@ class ScreeningQuestion(models.Model):
 
 
 class SavedSearch(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
     name = models.CharField(max_length=80)
     query = models.JSONField(default=dict)  # the browse filters
     notify = models.BooleanField(default=True)
@@ -140,12 +163,19 @@ class SavedSearch(models.Model):
 class HiddenOpportunity(models.Model):
     """A candidate hid a recommendation, and said why (feeds the engine)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hidden_opportunities")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hidden_opportunities"
+    )
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["user", "opportunity"], name="hidden_opportunity_unique"),
+            models.UniqueConstraint(
+                fields=["user", "opportunity"], name="hidden_opportunity_unique"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} hid {self.opportunity_id}"

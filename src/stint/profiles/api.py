@@ -1,5 +1,264 @@
 from __future__ import annotations
 
-from ninja import Router
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
+
+from stint.core.schemas import ERRORS
+from stint.matching import engine
+from stint.profiles import selectors, services
+from stint.profiles.models import (
+    AvailabilityWindow,
+    CandidateProfile,
+    CareerGoal,
+    Education,
+    SkillClaim,
+)
+from stint.profiles.schemas import (
+    CompletenessOut,
+    EducationIn,
+    EducationOut,
+    GoalIn,
+    GoalOut,
+    OccupationOption,
+    ProfileOut,
+    ProfilePatch,
+    ResumeConfirmIn,
+    ResumeOut,
+    SkillIn,
+    SkillLevelIn,
+    SkillOption,
+    SkillOut,
+    SuggestionOut,
+    WindowIn,
+    WindowOut,
+)
+from stint.profiles.views import resume_response
 
 router = Router()
+
+
+def _skill(s: SkillClaim) -> SkillOut:
+    return SkillOut(id=s.pk, skill_id=s.skill_id, label=s.label, level=s.level, source=s.source)
+
+
+def _goal(g: CareerGoal) -> GoalOut:
+    return GoalOut(id=g.pk, occupation_id=g.occupation_id, label=g.label)
+
+
+def _education(e: Education) -> EducationOut:
+    return EducationOut(
+        id=e.pk,
+        institution_name=e.institution_name,
+        institution_id=e.institution_id,
+        degree=e.degree,
+        major=e.major,
+        graduation_year=e.graduation_year,
+    )
+
+
+def _window(w: AvailabilityWindow) -> WindowOut:
+    return WindowOut(id=w.pk, start=w.start, end=w.end)
+
+
+def _resume(p: CandidateProfile) -> ResumeOut | None:
+    if not p.resume:
+        return None
+    return ResumeOut(
+        filename=p.resume_filename,
+        uploaded_at=p.resume_uploaded_at,
+        download_url=reverse("api-1:profile_resume_download", args=[p.user_id]),
+        suggestions=[SuggestionOut(**s) for s in p.resume_suggestions],
+    )
+
+
+def _profile(p: CandidateProfile) -> ProfileOut:
+    sections = selectors.profile_sections(p)
+    meter = selectors.completeness_of(p, sections)
+    return ProfileOut(
+        user_id=p.user_id,
+        headline=p.headline,
+        bio=p.bio,
+        location_country=p.location_country,
+        location_city=p.location_city,
+        time_zone=p.time_zone,
+        remote_preference=p.remote_preference,
+        hours_per_week=p.hours_per_week,
+        interests=p.interests,
+        industries=p.industries,
+        links=p.links,
+        education=[_education(e) for e in sections["education"]],
+        skills=[_skill(s) for s in sections["skills"]],
+        goals=[_goal(g) for g in sections["goals"]],
+        windows=[_window(w) for w in sections["windows"]],
+        resume=_resume(p),
+        completeness=CompletenessOut(
+            percent=meter.percent, next_step=meter.next_step, missing=list(meter.missing)
+        ),
+        updated_at=p.updated_at,
+    )
+
+
+# --- The profile -------------------------------------------------------------------------
+
+
+@router.get("/profile", response={200: ProfileOut, **ERRORS}, summary="Your candidate profile")
+def profile_get(request: HttpRequest) -> ProfileOut:
+    return _profile(services.profile_get_or_create(actor=request.user))
+
+
+@router.patch("/profile", response={200: ProfileOut, **ERRORS}, summary="Change your profile")
+def profile_update(request: HttpRequest, payload: ProfilePatch) -> ProfileOut:
+    return _profile(services.profile_update(actor=request.user, **payload.dict()))
+
+
+@router.get(
+    "/profiles/{user_id}",
+    response={200: ProfileOut, **ERRORS},
+    summary="A candidate's profile (owner and platform admins)",
+)
+def profile_of_user(request: HttpRequest, user_id: int) -> ProfileOut:
+    return _profile(selectors.access_profile(actor=request.user, user_id=user_id))
+
+
+# --- Skills ----------------------------------------------------------------------------------
+
+
+@router.post("/profile/skills", response={201: SkillOut, **ERRORS}, summary="Add a skill")
+def skill_add(request: HttpRequest, payload: SkillIn) -> Status[SkillOut]:
+    claim = services.skill_add(actor=request.user, skill_id=payload.skill_id, level=payload.level)
+    return Status(201, _skill(claim))
+
+
+@router.patch(
+    "/profile/skills/{claim_id}", response={200: SkillOut, **ERRORS}, summary="Change a level"
+)
+def skill_update(request: HttpRequest, claim_id: int, payload: SkillLevelIn) -> SkillOut:
+    return _skill(services.skill_update(actor=request.user, claim_id=claim_id, level=payload.level))
+
+
+@router.delete(
+    "/profile/skills/{claim_id}", response={204: None, **ERRORS}, summary="Remove a skill"
+)
+def skill_remove(request: HttpRequest, claim_id: int) -> Status[None]:
+    services.skill_remove(actor=request.user, claim_id=claim_id)
+    return Status(204, None)
+
+
+# --- Career goals ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/profile/goals", response={201: GoalOut, **ERRORS}, summary="Add a career goal (occupation)"
+)
+def goal_add(request: HttpRequest, payload: GoalIn) -> Status[GoalOut]:
+    return Status(
+        201, _goal(services.goal_add(actor=request.user, occupation_id=payload.occupation_id))
+    )
+
+
+@router.delete(
+    "/profile/goals/{goal_id}", response={204: None, **ERRORS}, summary="Remove a career goal"
+)
+def goal_remove(request: HttpRequest, goal_id: int) -> Status[None]:
+    services.goal_remove(actor=request.user, goal_id=goal_id)
+    return Status(204, None)
+
+
+# --- Education -------------------------------------------------------------------------------
+
+
+@router.post("/profile/education", response={201: EducationOut, **ERRORS}, summary="Add education")
+def education_add(request: HttpRequest, payload: EducationIn) -> Status[EducationOut]:
+    return Status(201, _education(services.education_add(actor=request.user, **payload.dict())))
+
+
+@router.delete(
+    "/profile/education/{education_id}",
+    response={204: None, **ERRORS},
+    summary="Remove an education entry",
+)
+def education_remove(request: HttpRequest, education_id: int) -> Status[None]:
+    services.education_remove(actor=request.user, education_id=education_id)
+    return Status(204, None)
+
+
+# --- Availability windows --------------------------------------------------------------------
+
+
+@router.post("/profile/windows", response={201: WindowOut, **ERRORS}, summary="Add a date window")
+def window_add(request: HttpRequest, payload: WindowIn) -> Status[WindowOut]:
+    return Status(
+        201, _window(services.window_add(actor=request.user, start=payload.start, end=payload.end))
+    )
+
+
+@router.delete(
+    "/profile/windows/{window_id}", response={204: None, **ERRORS}, summary="Remove a date window"
+)
+def window_remove(request: HttpRequest, window_id: int) -> Status[None]:
+    services.window_remove(actor=request.user, window_id=window_id)
+    return Status(204, None)
+
+
+# --- Resume ------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/profile/resume",
+    response={201: ResumeOut, **ERRORS},
+    summary="Upload your resume (PDF, DOCX or TXT); returns suggested skills to confirm",
+)
+def resume_upload(request: HttpRequest, resume: File[UploadedFile]) -> Status[ResumeOut]:
+    profile = services.resume_upload(actor=request.user, file=resume)
+    out = _resume(profile)
+    assert out is not None
+    return Status(201, out)
+
+
+@router.post(
+    "/profile/resume/confirm",
+    response={200: list[SkillOut], **ERRORS},
+    summary="Add suggested skills you confirm; the rest are dismissed",
+)
+def resume_confirm(request: HttpRequest, payload: ResumeConfirmIn) -> list[SkillOut]:
+    levels = {item.skill_id: item.level for item in payload.skills}
+    return [_skill(s) for s in services.resume_confirm(actor=request.user, levels=levels)]
+
+
+@router.delete("/profile/resume", response={204: None, **ERRORS}, summary="Remove your resume")
+def resume_remove(request: HttpRequest) -> Status[None]:
+    services.resume_remove(actor=request.user)
+    return Status(204, None)
+
+
+@router.get(
+    "/profiles/{user_id}/resume",
+    response={200: None, **ERRORS},
+    url_name="profile_resume_download",
+    summary="Download a candidate's resume (owner and platform admins)",
+)
+def resume_download(request: HttpRequest, user_id: int) -> FileResponse:
+    return resume_response(selectors.access_profile(actor=request.user, user_id=user_id))
+
+
+# --- Taxonomy look-ups ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/taxonomy/skills",
+    response={200: list[SkillOption], **ERRORS},
+    summary="Skills matching a phrase (autocomplete)",
+)
+def taxonomy_skills(request: HttpRequest, q: str = "", k: int = 10) -> list[SkillOption]:
+    return [SkillOption(**s) for s in engine.search_skills(q[:100], max(1, min(k, 25)))]
+
+
+@router.get(
+    "/taxonomy/occupations",
+    response={200: list[OccupationOption], **ERRORS},
+    summary="Occupations for a job title, best first (title normalisation)",
+)
+def taxonomy_occupations(request: HttpRequest, q: str = "", k: int = 10) -> list[OccupationOption]:
+    return [OccupationOption(**o) for o in engine.search_occupations(q[:100], max(1, min(k, 25)))]

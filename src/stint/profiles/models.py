@@ -22,26 +22,39 @@ class SkillSource(models.TextChoices):
 
 
 class CandidateProfile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
     headline = models.CharField(max_length=140, blank=True)
     bio = models.TextField(blank=True, max_length=4000)
-    location_country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code, e.g. GB")
+    location_country = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166 code, e.g. GB"
+    )
     location_city = models.CharField(max_length=100, blank=True)
-    time_zone = models.CharField(max_length=64, default="UTC", help_text="IANA name, e.g. Europe/London")
-    remote_preference = models.CharField(max_length=8, choices=RemotePreference.choices, default=RemotePreference.ANY)
+    time_zone = models.CharField(
+        max_length=64, default="UTC", help_text="IANA name, e.g. Europe/London"
+    )
+    remote_preference = models.CharField(
+        max_length=8, choices=RemotePreference.choices, default=RemotePreference.ANY
+    )
     hours_per_week = models.PositiveSmallIntegerField(default=10)
     interests = models.JSONField(default=list, blank=True)  # free words: ["climate", "health"]
     industries = models.JSONField(default=list, blank=True)
     links = models.JSONField(default=list, blank=True)  # URLs
     resume = models.FileField(upload_to="resumes/%Y/%m/", blank=True)
+    resume_filename = models.CharField(max_length=200, blank=True)  # as the candidate named it
     resume_text = models.TextField(blank=True)
+    # Skills the engine found in the resume, waiting for the candidate to confirm:
+    # [{"id", "label", "confidence", "evidence"}]. Nothing becomes a SkillClaim without that.
+    resume_suggestions = models.JSONField(default=list, blank=True)
     resume_uploaded_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints: ClassVar = [
             models.CheckConstraint(
-                condition=Q(hours_per_week__gte=1, hours_per_week__lte=60), name="profile_hours_range"
+                condition=Q(hours_per_week__gte=1, hours_per_week__lte=60),
+                name="profile_hours_range",
             ),
         ]
 
@@ -50,7 +63,9 @@ class CandidateProfile(models.Model):
 
 
 class Education(models.Model):
-    profile = models.ForeignKey(CandidateProfile, on_delete=models.CASCADE, related_name="education")
+    profile = models.ForeignKey(
+        CandidateProfile, on_delete=models.CASCADE, related_name="education"
+    )
     institution_name = models.CharField(max_length=160)
     institution = models.ForeignKey(
         "orgs.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -61,6 +76,13 @@ class Education(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-graduation_year", "pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(graduation_year__isnull=True)
+                | Q(graduation_year__gte=1950, graduation_year__lte=2100),
+                name="education_year_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.degree} {self.major} @ {self.institution_name}"
@@ -80,7 +102,9 @@ class SkillClaim(models.Model):
         ordering: ClassVar = ["-level", "label"]
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["profile", "skill_id"], name="skillclaim_unique"),
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="skillclaim_level_range"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=4), name="skillclaim_level_range"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,258 @@
+"""Pure rules about applications and offers, tested without a database.
+
+The transition table mirrors DESIGN.md:
+`submitted → shortlisted → offered → accepted`, with exits `declined` (by the
+employer), `auto_declined` (the platform: closed, filled or timed out),
+`withdrawn` (by the candidate), `offer_declined` and `offer_expired`.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import PurePath
+
+CANDIDATE = "candidate"
+EMPLOYER = "employer"
+SYSTEM = "system"
+
+SUBMITTED = "submitted"
+SHORTLISTED = "shortlisted"
+OFFERED = "offered"
+ACCEPTED = "accepted"
+DECLINED = "declined"
+AUTO_DECLINED = "auto_declined"
+WITHDRAWN = "withdrawn"
+OFFER_DECLINED = "offer_declined"
+OFFER_EXPIRED = "offer_expired"
+
+OPEN = frozenset({SUBMITTED, SHORTLISTED, OFFERED})
+TERMINAL = frozenset({ACCEPTED, DECLINED, AUTO_DECLINED, WITHDRAWN, OFFER_DECLINED, OFFER_EXPIRED})
+
+# (from, to) → who may make that move.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (SUBMITTED, SHORTLISTED): EMPLOYER,
+    (SUBMITTED, DECLINED): EMPLOYER,
+    (SUBMITTED, WITHDRAWN): CANDIDATE,
+    (SUBMITTED, AUTO_DECLINED): SYSTEM,
+    (SHORTLISTED, OFFERED): EMPLOYER,
+    (SHORTLISTED, DECLINED): EMPLOYER,
+    (SHORTLISTED, WITHDRAWN): CANDIDATE,
+    (SHORTLISTED, AUTO_DECLINED): SYSTEM,
+    (OFFERED, ACCEPTED): CANDIDATE,
+    (OFFERED, OFFER_DECLINED): CANDIDATE,
+    (OFFERED, WITHDRAWN): CANDIDATE,
+    (OFFERED, OFFER_EXPIRED): SYSTEM,
+    (OFFERED, AUTO_DECLINED): SYSTEM,
+}
+
+# The employer's moves that count as "a first decision" for response stats.
+EMPLOYER_DECISIONS = frozenset({SHORTLISTED, DECLINED, OFFERED})
+
+_VERBS = {
+    SHORTLISTED: "shortlist",
+    DECLINED: "decline",
+    WITHDRAWN: "withdraw",
+    AUTO_DECLINED: "close",
+    OFFERED: "make an offer on",
+    ACCEPTED: "accept",
+    OFFER_DECLINED: "decline the offer on",
+    OFFER_EXPIRED: "expire the offer on",
+}
+
+
+def can_transition(current: str, target: str, actor: str) -> bool:
+    return TRANSITIONS.get((current, target)) == actor
+
+
+def transition_refusal(current: str, target: str, actor: str) -> str | None:
+    """None when the move is allowed, else a sentence saying why not."""
+    if can_transition(current, target, actor):
+        return None
+    who = TRANSITIONS.get((current, target))
+    if who is not None:
+        return f"Only the {who} can do that."
+    label = current.replace("_", " ")
+    return f"You cannot {_VERBS.get(target, target)} an application that is {label}."
+
+
+def is_open(status: str) -> bool:
+    return status in OPEN
+
+
+# --- Applying -------------------------------------------------------------------------
+
+
+def may_see_for_applying(*, status: str, visibility: str, affiliated: bool, invited: bool) -> bool:
+    """Whether a candidate may know the opportunity exists (else: not found)."""
+    if status not in {"published", "closed", "filled"}:
+        return False
+    if visibility == "institutions":
+        return affiliated or invited
+    if visibility == "invite_only":
+        return invited
+    return True
+
+
+def apply_window_refusal(*, status: str, apply_by: date | None, today: date) -> str | None:
+    if status != "published":
+        return "This opportunity is no longer taking applications."
+    if apply_by is not None and today > apply_by:
+        return f"Applications closed on {apply_by:%d %B %Y}."
+    return None
+
+
+def open_cap_refusal(open_count: int, cap: int) -> str | None:
+    if open_count >= cap:
+        return (
+            f"You have {open_count} open applications, the most you can have at once ({cap}). "
+            "Withdraw one, or wait for an answer, before applying again."
+        )
+    return None
+
+
+def missing_required(questions: Iterable[tuple[int, bool]], answers: dict[int, str]) -> list[int]:
+    """Ids of required questions (id, required) without a non-blank answer, in order."""
+    return [qid for qid, required in questions if required and not answers.get(qid, "").strip()]
+
+
+# --- Offers ---------------------------------------------------------------------------
+
+
+def offer_scope(summary: str, deliverables: str) -> str:
+    summary = summary.strip()
+    deliverables = deliverables.strip()
+    return f"{summary}\n\nDeliverables:\n{deliverables}" if deliverables else summary
+
+
+def offer_is_expired(expires_at: datetime, now: datetime) -> bool:
+    return expires_at <= now
+
+
+def openings_after_accept(openings: int, filled: int) -> tuple[int, bool]:
+    """(new filled count, whether that fills the opportunity). Raises when already full."""
+    if filled >= openings:
+        raise ValueError("no openings left")
+    return filled + 1, filled + 1 >= openings
+
+
+# --- No ghosting ----------------------------------------------------------------------
+
+
+def is_stale(*, status: str, last_employer_move: datetime, now: datetime, days: int) -> bool:
+    """Submitted or shortlisted with no employer action for `days`."""
+    return status in {SUBMITTED, SHORTLISTED} and last_employer_move <= now - timedelta(days=days)
+
+
+def _fit_line(fit_explanation: list[str]) -> str:
+    return (
+        f" For your next application, what we saw: {fit_explanation[0]}" if fit_explanation else ""
+    )
+
+
+def auto_decline_message(
+    *, reason: str, employer: str, title: str, fit_explanation: list[str], days: int = 0
+) -> tuple[str, str]:
+    """(title, body) of the kind, specific note a candidate gets when the
+    platform closes their application. `reason`: filled | closed | stale."""
+    fit = _fit_line(fit_explanation)
+    if reason == "filled":
+        return (
+            f"{title} has been filled",
+            f"{employer} filled '{title}' after choosing another candidate. "
+            f"Thank you for applying; this was about the openings, not about you.{fit} "
+            "Your application no longer counts toward your open applications.",
+        )
+    if reason == "closed":
+        return (
+            f"{title} was closed",
+            f"{employer} closed '{title}' without taking it further, so your application "
+            f"is closed too. Nothing you did caused this.{fit} "
+            "Your application no longer counts toward your open applications.",
+        )
+    return (
+        f"Your application to {title} was closed",
+        f"{employer} has not answered your application to '{title}' in {days} days, so we "
+        f"closed it rather than leave you waiting.{fit} "
+        "It no longer counts toward your open applications; keep going.",
+    )
+
+
+# --- Employer response stats ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponseStats:
+    window_days: int
+    considered: int  # applications old enough to judge, or already answered
+    answered_in_window: int
+    response_rate: float | None  # 0..1, None when nothing to judge
+    median_response_hours: float | None
+
+    @property
+    def response_rate_percent(self) -> int | None:
+        return None if self.response_rate is None else round(self.response_rate * 100)
+
+    @property
+    def median_response_days(self) -> float | None:
+        if self.median_response_hours is None:
+            return None
+        return round(self.median_response_hours / 24, 1)
+
+
+def response_stats(
+    samples: Iterable[tuple[datetime, datetime | None]], *, now: datetime, window_days: int
+) -> ResponseStats:
+    """From (applied at, first employer decision at) pairs: the share answered within
+    `window_days`, and the median time to a first decision. Applications younger
+    than the window and not yet answered are not judged yet."""
+    window = timedelta(days=window_days)
+    considered = answered = 0
+    delays: list[float] = []
+    for applied_at, responded_at in samples:
+        if responded_at is not None:
+            delays.append((responded_at - applied_at).total_seconds() / 3600)
+        if responded_at is None and applied_at > now - window:
+            continue
+        considered += 1
+        if responded_at is not None and responded_at - applied_at <= window:
+            answered += 1
+    return ResponseStats(
+        window_days=window_days,
+        considered=considered,
+        answered_in_window=answered,
+        response_rate=(answered / considered) if considered else None,
+        median_response_hours=round(statistics.median(delays), 1) if delays else None,
+    )
+
+
+# --- Messaging ---------------------------------------------------------------------------
+
+ATTACHMENT_EXTENSIONS = frozenset(
+    {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".txt", ".md", ".csv", ".docx", ".xlsx", ".pptx"}
+)
+THREAD_CLOSES_AFTER_DAYS = 30
+
+
+def attachment_refusal(name: str, size: int, max_bytes: int) -> str | None:
+    ext = PurePath(name).suffix.lower()
+    if ext not in ATTACHMENT_EXTENSIONS:
+        allowed = ", ".join(sorted(e.lstrip(".") for e in ATTACHMENT_EXTENSIONS))
+        return f"Attach one of these file types: {allowed}."
+    if size > max_bytes:
+        return f"Attachments can be at most {max_bytes // (1024 * 1024) or 1} MB."
+    if size == 0:
+        return "The attached file is empty."
+    return None
+
+
+def thread_is_closed(*, status: str, closed_at: datetime | None, now: datetime) -> bool:
+    """Threads of applications that ended over 30 days ago take no new messages."""
+    return (
+        status in TERMINAL
+        and status != ACCEPTED
+        and closed_at is not None
+        and closed_at <= now - timedelta(days=THREAD_CLOSES_AFTER_DAYS)
+    )

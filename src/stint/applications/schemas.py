@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+
+class AnswerIn(Schema):
+    question_id: int
+    text: str = Field("", max_length=3000)
+
+
+class ApplicationIn(Schema):
+    opportunity_id: int
+    note: str = Field("", max_length=5000)
+    answers: list[AnswerIn] = Field(default_factory=list, max_length=50)
+
+
+class AnswerOut(Schema):
+    question_id: int
+    question: str
+    text: str
+
+
+class OfferOut(Schema):
+    id: int
+    application_id: int
+    status: str
+    fee_minor: int
+    currency: str
+    scope: str
+    start_date: date | None
+    due_date: date | None
+    expires_at: datetime
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class ApplicationOut(Schema):
+    id: int
+    opportunity_id: int
+    opportunity_title: str
+    employer: str
+    candidate_id: int
+    candidate_name: str
+    status: str
+    note: str
+    decline_reason: str
+    fit_score: float | None
+    fit_explanation: list[str]
+    engine_version: str
+    created_at: datetime
+    updated_at: datetime
+    unread_messages: int = 0
+
+
+class ApplicationDetailOut(ApplicationOut):
+    answers: list[AnswerOut]
+    offers: list[OfferOut]
+
+
+class DeclineIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+class BulkIn(Schema):
+    action: Literal["shortlist", "decline"]
+    ids: list[int] = Field(..., min_length=1, max_length=200)
+    reason: str = Field("", max_length=2000)
+
+
+class OfferIn(Schema):
+    fee_minor: int | None = Field(None, gt=0, description="Defaults to the opportunity's fee")
+    start_date: date | None = None
+    due_date: date | None = None
+
+
+class InviteIn(Schema):
+    candidate_id: int
+    message: str = Field("", max_length=2000)
+
+
+class InviteOut(Schema):
+    id: int
+    opportunity_id: int
+    candidate_id: int
+    message: str
+    created_at: datetime
+
+
+class MessageIn(Schema):
+    body: str = Field("", max_length=5000)
+
+
+class MessageOut(Schema):
+    id: int
+    application_id: int
+    sender_id: int | None
+    sender_name: str
+    mine: bool
+    body: str
+    attachment_name: str
+    attachment_url: str | None
+    created_at: datetime
+
+
+class ResponseStatsOut(Schema):
+    employer_id: int
+    window_days: int
+    considered: int
+    answered_in_window: int
+    response_rate: float | None
+    median_response_hours: float | None

@@ -1,0 +1,298 @@
+"""Reads for applications, offers and threads, and the access checks that
+fetch and authorise in one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from django.conf import settings
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from stint.accounts.models import User
+from stint.applications import rules
+from stint.applications.models import (
+    OPEN_STATUSES,
+    Application,
+    ApplicationStatus,
+    ApplyInvite,
+    Message,
+    Offer,
+    OfferStatus,
+    ThreadRead,
+)
+from stint.core.errors import Forbidden, NotFound
+from stint.opportunities.models import Opportunity
+from stint.orgs.models import Affiliation, Membership, Organisation, OrgKind
+
+Side = Literal["candidate", "employer"]
+
+# The window within which an employer's first decision counts as "a response".
+RESPONSE_WINDOW_DAYS = 7
+
+
+def is_member(user: User, organisation_id: int) -> bool:
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, organisation_id=organisation_id).exists()
+    )
+
+
+def side_of(user: User, application: Application) -> Side | None:
+    if not user.is_authenticated:
+        return None
+    if application.candidate_id == user.pk:
+        return "candidate"
+    if is_member(user, application.opportunity.employer_id):
+        return "employer"
+    return None
+
+
+def access_application(
+    *,
+    actor: User,
+    application_id: int,
+    for_update: bool = False,
+    side: Side | None = None,
+) -> Application:
+    """The application, if the actor is its candidate or a member of the
+    opportunity's employer; anyone else gets NotFound. With `side`, the actor
+    must be on that side (else Forbidden: they may see it, not do this)."""
+    qs = Application.objects.select_related("opportunity", "opportunity__employer", "candidate")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    application = qs.filter(pk=application_id).first()
+    if application is None:
+        raise NotFound("No such application.")
+    actual = side_of(actor, application)
+    if actual is None:
+        raise NotFound("No such application.")
+    if side is not None and actual != side:
+        if side == "employer":
+            raise Forbidden("Only the employer's team can do that.")
+        raise Forbidden("Only the candidate can do that.")
+    return application
+
+
+def access_offer(*, actor: User, offer_id: int, side: Side | None = None) -> Offer:
+    offer = Offer.objects.select_related("application").filter(pk=offer_id).first()
+    if offer is None:
+        raise NotFound("No such offer.")
+    access_application(actor=actor, application_id=offer.application_id, side=side)
+    return offer
+
+
+def access_opportunity_as_employer(
+    *, actor: User, opportunity_id: int, for_update: bool = False
+) -> Opportunity:
+    """An opportunity whose employer the actor is a member of; else NotFound."""
+    qs = Opportunity.objects.select_related("employer")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    opportunity = qs.filter(pk=opportunity_id).first()
+    if opportunity is None or not is_member(actor, opportunity.employer_id):
+        raise NotFound("No such opportunity.")
+    return opportunity
+
+
+def is_invited(user: User, opportunity: Opportunity) -> bool:
+    return ApplyInvite.objects.filter(opportunity=opportunity, candidate=user).exists()
+
+
+def is_affiliated(user: User, opportunity: Opportunity) -> bool:
+    return Affiliation.objects.filter(
+        user=user, institution__in=opportunity.allowed_institutions.all()
+    ).exists()
+
+
+def opportunity_for_applying(*, actor: User, opportunity_id: int) -> Opportunity:
+    """The opportunity if the actor may see it to apply (published, and within
+    its visibility); else NotFound so that hidden opportunities do not leak."""
+    opportunity = (
+        Opportunity.objects.select_related("employer")
+        .prefetch_related("questions")
+        .filter(pk=opportunity_id)
+        .first()
+    )
+    if opportunity is None or not actor.is_authenticated:
+        raise NotFound("No such opportunity.")
+    visible = rules.may_see_for_applying(
+        status=opportunity.status,
+        visibility=opportunity.visibility,
+        affiliated=opportunity.visibility == "institutions" and is_affiliated(actor, opportunity),
+        invited=opportunity.visibility != "public" and is_invited(actor, opportunity),
+    )
+    if not visible and not is_member(actor, opportunity.employer_id):
+        raise NotFound("No such opportunity.")
+    return opportunity
+
+
+def open_application_count(user: User) -> int:
+    return Application.objects.filter(candidate=user, status__in=OPEN_STATUSES).count()
+
+
+# --- Lists ----------------------------------------------------------------------------
+
+
+def applications_of_candidate(user: User) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(candidate=user)
+        .select_related("opportunity", "opportunity__employer")
+        .prefetch_related("offers")
+        .annotate(unread=_unread_subquery(user))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def applicants_ranked(opportunity: Opportunity) -> QuerySet[Application]:
+    """Applicants, best fit first (the score and explanation stored at apply time).
+    One function on purpose: the lead may swap in the engine's index here."""
+    return (
+        Application.objects.filter(opportunity=opportunity)
+        .select_related("candidate")
+        .order_by(F("fit_score").desc(nulls_last=True), "created_at", "pk")
+    )
+
+
+def applications_detail(application: Application) -> dict[str, object]:
+    return {
+        "answers": list(
+            application.answers.select_related("question").order_by("question__position")
+        ),
+        "offers": list(application.offers.all()),
+    }
+
+
+def live_offer(application: Application) -> Offer | None:
+    return application.offers.filter(status=OfferStatus.PENDING).first()
+
+
+def invites_of(opportunity: Opportunity) -> QuerySet[ApplyInvite]:
+    return opportunity.apply_invites.select_related("candidate").order_by("-created_at")
+
+
+# --- Threads ---------------------------------------------------------------------------
+
+
+def thread_of(application: Application) -> QuerySet[Message]:
+    return application.messages.select_related("sender").order_by("created_at", "pk")
+
+
+def _unread_subquery(user: User) -> Subquery:
+    last_read = ThreadRead.objects.filter(application=OuterRef("application"), user=user).values(
+        "last_read_at"
+    )[:1]
+    unread = (
+        Message.objects.filter(application=OuterRef("pk"))
+        .exclude(sender=user)
+        .annotate(last_read=Subquery(last_read))
+        .filter(Q(last_read__isnull=True) | Q(created_at__gt=F("last_read")))
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(unread)
+
+
+def unread_count(user: User, application: Application) -> int:
+    read = ThreadRead.objects.filter(application=application, user=user).first()
+    qs = application.messages.exclude(sender=user)
+    if read is not None:
+        qs = qs.filter(created_at__gt=read.last_read_at)
+    return qs.count()
+
+
+# --- Employer response stats -----------------------------------------------------------
+
+
+def employer_response_stats(
+    org: Organisation, *, window_days: int = RESPONSE_WINDOW_DAYS, now: datetime | None = None
+) -> rules.ResponseStats:
+    """Response rate (share of applications with a first employer decision within
+    `window_days`) and median time to that decision, over the employer's
+    applications. Withdrawn-before-answer applications are left out."""
+    samples = (
+        Application.objects.filter(opportunity__employer=org)
+        .exclude(status=ApplicationStatus.WITHDRAWN, first_response_at__isnull=True)
+        .values_list("created_at", "first_response_at")
+    )
+    return rules.response_stats(samples, now=now or timezone.now(), window_days=window_days)
+
+
+# --- Dashboards ------------------------------------------------------------------------
+
+
+@dataclass
+class CandidateDashboard:
+    open_applications: list[Application] = field(default_factory=list)
+    pending_offers: list[Offer] = field(default_factory=list)
+    open_count: int = 0
+    cap: int = 0
+
+
+def dashboard_candidate(user: User) -> CandidateDashboard:
+    apps = list(
+        Application.objects.filter(candidate=user, status__in=OPEN_STATUSES)
+        .select_related("opportunity", "opportunity__employer")
+        .order_by("-updated_at")[:10]
+    )
+    offers = list(
+        Offer.objects.filter(
+            application__candidate=user,
+            status=OfferStatus.PENDING,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("application__opportunity", "application__opportunity__employer")
+        .order_by("expires_at")
+    )
+    return CandidateDashboard(
+        open_applications=apps,
+        pending_offers=offers,
+        open_count=open_application_count(user),
+        cap=settings.STINT_OPEN_APPLICATION_CAP,
+    )
+
+
+@dataclass
+class EmployerRow:
+    opportunity: Opportunity
+    waiting: int  # submitted, no decision yet
+    oldest_waiting: datetime | None
+
+
+def dashboard_employer(user: User) -> list[EmployerRow]:
+    """Per opportunity of the user's employers: new applicants waiting for a decision."""
+    org_ids = Membership.objects.filter(user=user, organisation__kind=OrgKind.EMPLOYER).values_list(
+        "organisation_id", flat=True
+    )
+    opportunities = (
+        Opportunity.objects.filter(employer_id__in=org_ids, status="published")
+        .select_related("employer")
+        .annotate(
+            waiting=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)
+            ),
+            oldest=Min(
+                "applications__created_at",
+                filter=Q(applications__status=ApplicationStatus.SUBMITTED),
+            ),
+        )
+        .filter(waiting__gt=0)
+        .order_by("-waiting")
+    )
+    return [
+        EmployerRow(opportunity=o, waiting=o.waiting, oldest_waiting=o.oldest)
+        for o in opportunities
+    ]
+
+
+def access_attachment(*, actor: User, application_id: int, message_id: int) -> Message:
+    """A message's attachment, for the application's two sides only."""
+    application = access_application(actor=actor, application_id=application_id)
+    message = application.messages.filter(pk=message_id).exclude(attachment="").first()
+    if message is None:
+        raise NotFound("No such attachment.")
+    return message

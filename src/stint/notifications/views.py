@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stint.notifications import selectors, services
+from stint.notifications.kinds import KINDS
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "notifications": selectors.notifications_for(request.user),
+            "unread": selectors.unread_count(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one read; then follow its link (`next`, same site only)."""
+    services.notification_mark_read(user=request.user, notification_id=notification_id)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("notification_list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    n = services.notification_mark_read(user=request.user)
+    messages.success(request, f"{n} marked read." if n else "Nothing unread.")
+    return redirect("notification_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.preferences_set(
+            user=request.user,
+            choices=[
+                (
+                    kind,
+                    request.POST.get(f"{kind}:in_app") == "on",
+                    request.POST.get(f"{kind}:email") == "on",
+                )
+                for kind in KINDS
+            ],
+        )
+        messages.success(request, "Your notification settings are saved.")
+        return redirect("notification_settings")
+    return render(
+        request,
+        "notifications/settings.html",
+        {"preferences": selectors.preferences_of(request.user)},
+    )

@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+SortName = Literal["newest", "pay", "match"]
+WorkModeName = Literal["remote", "hybrid", "onsite"]
+
+
+class SkillIn(Schema):
+    skill_id: str = Field(..., min_length=1, max_length=64)
+    need: Literal["essential", "nice"] = "essential"
+    level: int = Field(2, ge=1, le=4)
+
+
+class QuestionIn(Schema):
+    text: str = Field(..., min_length=1, max_length=300)
+    required: bool = True
+
+
+class PostingFields(Schema):
+    """Amounts are integer minor units of `currency` (1250 = 12.50 EUR)."""
+
+    title: str = Field(..., max_length=140)
+    summary: str = Field(..., max_length=5000)
+    deliverables: str = Field("", max_length=5000)
+    industry: str = Field("", max_length=80)
+    estimated_hours: int = Field(..., description="5 to 40")
+    fee_minor: int = Field(..., ge=0, description="Fixed fee in minor units")
+    currency: str = Field("USD", max_length=3)
+    apply_by: date | None = None
+    start_date: date | None = None
+    due_date: date | None = None
+    work_mode: str = "remote"
+    location_country: str = Field("", max_length=2)
+    location_city: str = Field("", max_length=100)
+    time_zone: str = Field("UTC", max_length=64)
+    max_tz_difference_hours: int | None = None
+    openings: int = 1
+    visibility: str = "public"
+    allowed_institution_ids: list[int] = Field(default_factory=list)
+    skills: list[SkillIn] = Field(default_factory=list)
+    questions: list[QuestionIn] = Field(default_factory=list)
+
+
+class OpportunityIn(PostingFields):
+    organisation_id: int
+
+
+class OpportunityPatch(Schema):
+    """Only the fields sent are changed."""
+
+    title: str | None = Field(None, max_length=140)
+    summary: str | None = Field(None, max_length=5000)
+    deliverables: str | None = Field(None, max_length=5000)
+    industry: str | None = Field(None, max_length=80)
+    estimated_hours: int | None = None
+    fee_minor: int | None = Field(None, ge=0)
+    currency: str | None = Field(None, max_length=3)
+    apply_by: date | None = None
+    start_date: date | None = None
+    due_date: date | None = None
+    work_mode: str | None = None
+    location_country: str | None = Field(None, max_length=2)
+    location_city: str | None = Field(None, max_length=100)
+    time_zone: str | None = Field(None, max_length=64)
+    max_tz_difference_hours: int | None = None
+    openings: int | None = None
+    visibility: str | None = None
+    allowed_institution_ids: list[int] | None = None
+    skills: list[SkillIn] | None = None
+    questions: list[QuestionIn] | None = None
+
+
+class SkillOut(Schema):
+    skill_id: str
+    label: str
+    need: str
+    level: int
+
+
+class QuestionOut(Schema):
+    id: int
+    text: str
+    required: bool
+
+
+class FitOut(Schema):
+    score: float
+    excluded_because: list[str]
+    explanation: list[str]
+    engine_version: str
+
+
+class ClarityCheckOut(Schema):
+    name: str
+    passed: bool
+    suggestion: str
+
+
+class ClarityOut(Schema):
+    score: int
+    checks: list[ClarityCheckOut]
+
+
+class OpportunityOut(Schema):
+    id: int
+    employer_id: int
+    employer: str
+    status: str
+    title: str
+    summary: str
+    deliverables: str
+    industry: str
+    estimated_hours: int
+    fee_minor: int
+    currency: str
+    hourly_rate_minor: int
+    apply_by: date | None
+    start_date: date | None
+    due_date: date | None
+    work_mode: str
+    location_country: str
+    location_city: str
+    time_zone: str
+    max_tz_difference_hours: int | None
+    openings: int
+    openings_left: int
+    visibility: str
+    clarity_score: float | None
+    published_at: datetime | None
+    closed_at: datetime | None
+    skills: list[SkillOut]
+
+
+class BrowseItemOut(OpportunityOut):
+    match: FitOut | None = None
+
+
+class BrowseOut(Schema):
+    total: int
+    page: int
+    pages: int
+    items: list[BrowseItemOut]
+
+
+class OpportunityDetailOut(OpportunityOut):
+    allowed_institution_ids: list[int]
+    questions: list[QuestionOut]
+    can_manage: bool
+    transitions: list[str] = Field(default_factory=list)
+    application_count: int | None = None
+    clarity: ClarityOut | None = None
+    fit: FitOut | None = None
+    worth: list[str] | None = None
+    hidden: bool = False
+
+
+class PostingSummaryOut(Schema):
+    id: int
+    title: str
+    status: str
+    application_count: int
+    openings: int
+    filled_count: int
+    fee_minor: int
+    currency: str
+    clarity_score: float | None
+    created_at: datetime
+    published_at: datetime | None
+
+
+class StatusIn(Schema):
+    status: Literal["draft", "published", "closed", "filled", "archived"]
+
+
+class HideIn(Schema):
+    reason: str = Field("", max_length=30)
+
+
+class HiddenOut(Schema):
+    opportunity_id: int
+    reason: str
+    created_at: datetime
+
+
+class BrowseFilters(Schema):
+    q: str = Field("", max_length=200)
+    skills: list[str] = Field(default_factory=list, description="Skill ids (any of them)")
+    min_hourly_minor: int | None = Field(None, ge=0)
+    max_hours: int | None = Field(None, ge=1, le=40)
+    work_mode: WorkModeName | None = None
+    starts_after: date | None = None
+    due_before: date | None = None
+    industry: str = Field("", max_length=80)
+    currency: str = Field("", max_length=3)
+    sort: SortName = "newest"
+
+
+class SavedSearchIn(Schema):
+    name: str = Field(..., min_length=1, max_length=80)
+    query: BrowseFilters | None = None
+    notify: bool = True
+
+
+class SavedSearchOut(Schema):
+    id: int
+    name: str
+    query: dict[str, Any]
+    notify: bool
+    last_notified_at: datetime | None
+    created_at: datetime
+
+
+class SkillOptionOut(Schema):
+    id: str
+    label: str
+    kind: str
+
+
+class SuggestIn(Schema):
+    text: str = Field(..., max_length=10000)
+
+
+class SkillSuggestionOut(Schema):
+    id: str
+    label: str
+    confidence: float
+    evidence: str

@@ -1,0 +1,352 @@
+"""Reads for opportunities: fetch-and-authorise, browse and search, best
+match, an employer's postings and the dashboard panels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
+
+from stint.accounts.models import User
+from stint.core.errors import Forbidden, NotFound
+from stint.core.money import CURRENCY_EXPONENTS
+from stint.matching.engine import FitView, fit_for, worth_for
+from stint.matching.postings import ClarityView, clarity_for, fits_for
+from stint.opportunities.models import (
+    HiddenOpportunity,
+    Opportunity,
+    OpportunityStatus,
+    RequiredSkill,
+    SavedSearch,
+    Visibility,
+    WorkMode,
+)
+from stint.orgs.models import Affiliation, Membership, OrgKind
+
+PAGE_SIZE = 20
+BEST_MATCH_LIMIT = 200
+SORTS = ("newest", "pay", "match")
+MAX_QUERY_WORDS = 8
+# Statuses an outsider who may see the posting can still open (e.g. from a link).
+PUBLICLY_READABLE = (
+    OpportunityStatus.PUBLISHED,
+    OpportunityStatus.CLOSED,
+    OpportunityStatus.FILLED,
+)
+
+
+def _member_org_ids(user: User) -> QuerySet[Membership, Any]:
+    return Membership.objects.filter(user=user).values("organisation_id")
+
+
+def is_member(user: User, organisation_id: int) -> bool:
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, organisation_id=organisation_id).exists()
+    )
+
+
+def visible_q(user: User) -> Q:
+    """Opportunities the user may see, whatever their status: public ones;
+    institution-only ones for students affiliated with an allowed institution;
+    invite-only ones for invited candidates; and all of their own employers'."""
+    q = Q(visibility=Visibility.PUBLIC)
+    if not user.is_authenticated:
+        return q
+    through = Opportunity.allowed_institutions.through
+    institutions = Affiliation.objects.filter(user=user).values("institution_id")
+    q |= Q(
+        visibility=Visibility.INSTITUTIONS,
+        pk__in=through.objects.filter(organisation_id__in=institutions).values("opportunity_id"),
+    )
+    # ApplyInvite lives in the applications app (a layer above): reach it by its relation.
+    q |= Q(
+        visibility=Visibility.INVITE_ONLY,
+        pk__in=Opportunity.objects.filter(apply_invites__candidate=user).values("pk"),
+    )
+    q |= Q(employer_id__in=_member_org_ids(user))
+    return q
+
+
+def access_opportunity(
+    *, actor: User, opportunity_id: int, manage: bool = False, for_update: bool = False
+) -> Opportunity:
+    """Fetch an opportunity the actor may see, and with `manage=True` may change
+    (members of its employer). Anyone else gets NotFound so that drafts and
+    restricted postings do not leak; platform admins may look but not change."""
+    qs = Opportunity.objects.select_related("employer")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    opportunity = qs.filter(pk=opportunity_id).first()
+    if opportunity is None:
+        raise NotFound("No such opportunity.")
+    if is_member(actor, opportunity.employer_id):
+        return opportunity
+    staff = actor.is_authenticated and actor.is_staff
+    if manage:
+        if staff:
+            raise Forbidden("Only members of the employer may change its opportunities.")
+        raise NotFound("No such opportunity.")
+    if staff:
+        return opportunity
+    if (
+        opportunity.status in PUBLICLY_READABLE
+        and Opportunity.objects.filter(pk=opportunity.pk).filter(visible_q(actor)).exists()
+    ):
+        return opportunity
+    raise NotFound("No such opportunity.")
+
+
+def application_count(opportunity: Opportunity) -> int:
+    return opportunity.applications.count()
+
+
+# --- Browse and search ---------------------------------------------------------------
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _date_or_none(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class BrowseQuery:
+    """What a candidate asked the browse page for; saved searches store it as
+    `to_params()`."""
+
+    q: str = ""
+    skills: tuple[str, ...] = ()
+    min_hourly_minor: int | None = None
+    max_hours: int | None = None
+    work_mode: str = ""
+    starts_after: date | None = None
+    due_before: date | None = None
+    industry: str = ""
+    currency: str = ""
+    sort: str = "newest"
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> BrowseQuery:
+        """Tolerant: values that do not parse are dropped (input from users is
+        validated by the form or schema first)."""
+        skills = params.get("skills") or ()
+        if isinstance(skills, str):
+            skills = [s for s in skills.split(",") if s]
+        work_mode = str(params.get("work_mode") or "")
+        currency = str(params.get("currency") or "").upper()
+        sort = str(params.get("sort") or "newest")
+        return cls(
+            q=str(params.get("q") or "").strip()[:200],
+            skills=tuple(str(s) for s in skills)[:20],
+            min_hourly_minor=_int_or_none(params.get("min_hourly_minor")),
+            max_hours=_int_or_none(params.get("max_hours")),
+            work_mode=work_mode if work_mode in WorkMode.values else "",
+            starts_after=_date_or_none(params.get("starts_after")),
+            due_before=_date_or_none(params.get("due_before")),
+            industry=str(params.get("industry") or "").strip()[:80],
+            currency=currency if currency in CURRENCY_EXPONENTS else "",
+            sort=sort if sort in SORTS else "newest",
+        )
+
+    def to_params(self) -> dict[str, Any]:
+        """JSON-safe, without empty values."""
+        out: dict[str, Any] = {}
+        for key, value in asdict(self).items():
+            if value in (None, "", ()) or (key == "sort" and value == "newest"):
+                continue
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[key] = value
+        return out
+
+
+def browse(user: User, query: BrowseQuery) -> QuerySet[Opportunity]:
+    """Published opportunities the user may see and has not hidden, filtered and
+    ordered by newest or hourly pay (best match is `rank_for_candidate`)."""
+    qs = Opportunity.objects.filter(status=OpportunityStatus.PUBLISHED).filter(visible_q(user))
+    if user.is_authenticated:
+        qs = qs.exclude(pk__in=HiddenOpportunity.objects.filter(user=user).values("opportunity_id"))
+    # One code path for SQLite and PostgreSQL: every word must appear somewhere.
+    for word in query.q.split()[:MAX_QUERY_WORDS]:
+        qs = qs.filter(
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(deliverables__icontains=word)
+            | Q(pk__in=RequiredSkill.objects.filter(label__icontains=word).values("opportunity_id"))
+        )
+    if query.skills:
+        qs = qs.filter(
+            pk__in=RequiredSkill.objects.filter(skill_id__in=query.skills).values("opportunity_id")
+        )
+    if query.min_hourly_minor is not None:
+        qs = qs.filter(fee_minor__gte=F("estimated_hours") * query.min_hourly_minor)
+    if query.max_hours is not None:
+        qs = qs.filter(estimated_hours__lte=query.max_hours)
+    if query.work_mode:
+        qs = qs.filter(work_mode=query.work_mode)
+    if query.starts_after:
+        qs = qs.filter(Q(start_date__isnull=True) | Q(start_date__gte=query.starts_after))
+    if query.due_before:
+        qs = qs.filter(Q(due_date__isnull=True) | Q(due_date__lte=query.due_before))
+    if query.industry:
+        qs = qs.filter(industry__iexact=query.industry)
+    if query.currency:
+        qs = qs.filter(currency=query.currency)
+    qs = qs.annotate(hourly_minor=F("fee_minor") / F("estimated_hours"))
+    if query.sort == "pay":
+        qs = qs.order_by("-hourly_minor", "-published_at", "-pk")
+    else:
+        qs = qs.order_by("-published_at", "-pk")
+    return qs.select_related("employer").prefetch_related("skills")
+
+
+@dataclass
+class Ranked:
+    opportunity: Opportunity
+    fit: FitView | None = None
+
+    @property
+    def excluded_because(self) -> list[str]:
+        return self.fit.excluded_because if self.fit else []
+
+
+def rank_for_candidate(
+    user: User, queryset: QuerySet[Opportunity], limit: int = BEST_MATCH_LIMIT
+) -> list[Ranked]:
+    """Best match: the `limit` newest rows scored for the user, best first;
+    those the engine excludes go last with their reason. The one function to
+    swap for the engine's index."""
+    rows = list(queryset.order_by("-published_at", "-pk")[:limit])
+    ranked = [Ranked(o, f) for o, f in zip(rows, fits_for(user, rows), strict=True)]
+    ranked.sort(key=lambda r: (bool(r.excluded_because), -(r.fit.score if r.fit else 0.0)))
+    return ranked
+
+
+@dataclass
+class BrowsePage:
+    items: list[Ranked]
+    page: Page[Any]
+    total: int
+    query: BrowseQuery = field(default_factory=BrowseQuery)
+
+
+def browse_page(user: User, query: BrowseQuery, page_number: Any = 1) -> BrowsePage:
+    qs = browse(user, query)
+    if query.sort == "match" and user.is_authenticated:
+        paginator: Paginator[Any] = Paginator(rank_for_candidate(user, qs), PAGE_SIZE)
+        page = paginator.get_page(page_number)
+        items = list(page.object_list)
+    else:
+        paginator = Paginator(qs, PAGE_SIZE)
+        page = paginator.get_page(page_number)
+        items = [Ranked(o) for o in page.object_list]
+    return BrowsePage(items=items, page=page, total=paginator.count, query=query)
+
+
+# --- One opportunity -------------------------------------------------------------------
+
+
+@dataclass
+class Insight:
+    """For a logged-in candidate: why this matches, and whether it is worth it."""
+
+    fit: FitView
+    worth: list[str]
+
+
+def insight_for(user: User, opportunity: Opportunity) -> Insight | None:
+    if not user.is_authenticated or "candidate" not in user.roles:
+        return None
+    return Insight(
+        fit=fit_for(user, opportunity), worth=list(worth_for(user, opportunity)["sentences"])
+    )
+
+
+def clarity_of(opportunity: Opportunity) -> ClarityView:
+    return clarity_for(opportunity)
+
+
+def is_hidden(user: User, opportunity: Opportunity) -> bool:
+    return (
+        user.is_authenticated
+        and HiddenOpportunity.objects.filter(user=user, opportunity=opportunity).exists()
+    )
+
+
+# --- Employers -------------------------------------------------------------------------
+
+
+def postings_of(organisation_id: int) -> QuerySet[Opportunity]:
+    """An employer's postings with their application counts, newest first."""
+    return (
+        Opportunity.objects.filter(employer_id=organisation_id)
+        .annotate(application_count=Count("applications", distinct=True))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def employer_orgs(user: User) -> list[Any]:
+    return [
+        m.organisation
+        for m in Membership.objects.filter(user=user, organisation__kind=OrgKind.EMPLOYER)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    ]
+
+
+def dashboard_employer(user: User) -> dict[str, Any]:
+    """The employer panel: counts per status and the latest live postings."""
+    org_ids = Membership.objects.filter(user=user, organisation__kind=OrgKind.EMPLOYER).values(
+        "organisation_id"
+    )
+    mine = Opportunity.objects.filter(employer_id__in=org_ids)
+    counts = {
+        row["status"]: row["n"] for row in mine.values("status").annotate(n=Count("pk")).order_by()
+    }
+    recent = list(
+        mine.exclude(status=OpportunityStatus.ARCHIVED)
+        .select_related("employer")
+        .annotate(application_count=Count("applications", distinct=True))
+        .order_by("-updated_at", "-pk")[:5]
+    )
+    return {
+        "counts": {s: counts.get(s, 0) for s in OpportunityStatus.values},
+        "recent": recent,
+        "total": sum(counts.values()),
+    }
+
+
+def dashboard_candidate(user: User, limit: int = 5) -> dict[str, Any]:
+    """The candidate panel: the newest opportunities they can apply to."""
+    return {"newest": list(browse(user, BrowseQuery())[:limit])}
+
+
+# --- Saved searches --------------------------------------------------------------------
+
+
+def saved_searches_of(user: User) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def saved_search_matches(search: SavedSearch) -> QuerySet[Opportunity]:
+    """Matches published after the search was last notified (or created)."""
+    since = search.last_notified_at or search.created_at
+    query = BrowseQuery.from_params({**search.query, "sort": "newest"})
+    return browse(search.user, query).filter(published_at__gt=since)

@@ -1,0 +1,518 @@
+"""Writes for opportunities: drafts, edits (limited once people applied), the
+lifecycle, hiding recommendations, saved searches and their notifications."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from stint.accounts.models import User
+from stint.core.errors import ConflictError, DomainError, NotFound
+from stint.core.money import CURRENCY_EXPONENTS
+from stint.matching.engine import skill_label
+from stint.matching.postings import clarity_for
+from stint.notifications.services import notify
+from stint.opportunities import rules
+from stint.opportunities.models import (
+    HiddenOpportunity,
+    Need,
+    Opportunity,
+    OpportunityStatus,
+    RequiredSkill,
+    SavedSearch,
+    ScreeningQuestion,
+    Visibility,
+    WorkMode,
+)
+from stint.opportunities.selectors import (
+    BrowseQuery,
+    access_opportunity,
+    application_count,
+    saved_search_matches,
+)
+from stint.opportunities.signals import opportunity_closed
+from stint.orgs.models import Organisation, OrgKind
+from stint.orgs.selectors import access_organisation
+
+HIDE_REASONS = ("not_interested", "not_my_skills", "pay_too_low", "wrong_dates", "too_far", "other")
+_COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass(frozen=True)
+class SkillNeed:
+    skill_id: str
+    need: str = "essential"
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Posting:
+    """Everything an employer writes about an opportunity: the input of create
+    and update (HTML forms and API payloads both build one)."""
+
+    title: str
+    summary: str
+    estimated_hours: int
+    fee_minor: int
+    currency: str = "USD"
+    deliverables: str = ""
+    industry: str = ""
+    apply_by: date | None = None
+    start_date: date | None = None
+    due_date: date | None = None
+    work_mode: str = "remote"
+    location_country: str = ""
+    location_city: str = ""
+    time_zone: str = "UTC"
+    max_tz_difference_hours: int | None = None
+    openings: int = 1
+    visibility: str = "public"
+    allowed_institution_ids: tuple[int, ...] = ()
+    skills: tuple[SkillNeed, ...] = ()
+    questions: tuple[Question, ...] = field(default_factory=tuple)
+
+
+def posting_of(opportunity: Opportunity) -> Posting:
+    """The current posting of an opportunity (the base of a partial update)."""
+    return Posting(
+        title=opportunity.title,
+        summary=opportunity.summary,
+        estimated_hours=opportunity.estimated_hours,
+        fee_minor=opportunity.fee_minor,
+        currency=opportunity.currency,
+        deliverables=opportunity.deliverables,
+        industry=opportunity.industry,
+        apply_by=opportunity.apply_by,
+        start_date=opportunity.start_date,
+        due_date=opportunity.due_date,
+        work_mode=opportunity.work_mode,
+        location_country=opportunity.location_country,
+        location_city=opportunity.location_city,
+        time_zone=opportunity.time_zone,
+        max_tz_difference_hours=opportunity.max_tz_difference_hours,
+        openings=opportunity.openings,
+        visibility=opportunity.visibility,
+        allowed_institution_ids=tuple(
+            sorted(opportunity.allowed_institutions.values_list("pk", flat=True))
+        ),
+        skills=tuple(
+            SkillNeed(s.skill_id, s.need, s.level) for s in opportunity.skills.order_by("pk")
+        ),
+        questions=tuple(Question(q.text, q.required) for q in opportunity.questions.all()),
+    )
+
+
+def _terms(posting: Posting, filled_count: int = 0) -> rules.Terms:
+    return rules.Terms(
+        fee_minor=posting.fee_minor,
+        currency=posting.currency,
+        estimated_hours=posting.estimated_hours,
+        deliverables=posting.deliverables,
+        openings=posting.openings,
+        filled_count=filled_count,
+        work_mode=posting.work_mode,
+        apply_by=posting.apply_by,
+        due_date=posting.due_date,
+        essential_skill_ids=frozenset(
+            s.skill_id for s in posting.skills if s.need == Need.ESSENTIAL
+        ),
+    )
+
+
+# --- Validation ------------------------------------------------------------------------
+
+
+def _text(value: str, name: str, label: str, *, maximum: int, minimum: int = 0) -> str:
+    value = (value or "").strip()
+    if len(value) < minimum:
+        raise DomainError(f"{name}_required", f"{label} is required.", name)
+    if len(value) > maximum:
+        raise DomainError(f"{name}_too_long", f"{label} is at most {maximum} characters.", name)
+    return value
+
+
+def _clean(posting: Posting, *, filled_count: int = 0) -> Posting:
+    """Check every field; raise a DomainError naming the first field at fault."""
+    title = _text(posting.title, "title", "A title", maximum=140, minimum=3)
+    summary = _text(posting.summary, "summary", "A summary", maximum=5000, minimum=1)
+    deliverables = _text(posting.deliverables, "deliverables", "Deliverables", maximum=5000)
+    industry = _text(posting.industry, "industry", "The industry", maximum=80)
+
+    hours = posting.estimated_hours
+    if not rules.MIN_HOURS <= hours <= rules.MAX_HOURS:
+        raise DomainError(
+            "hours_out_of_range",
+            f"Micro-internships take {rules.MIN_HOURS} to {rules.MAX_HOURS} hours; "
+            f"{hours} is outside that range.",
+            "estimated_hours",
+        )
+    currency = (posting.currency or "").upper()
+    if currency not in CURRENCY_EXPONENTS:
+        raise DomainError(
+            "bad_currency",
+            "Choose one of the supported currencies: " + ", ".join(CURRENCY_EXPONENTS) + ".",
+            "currency",
+        )
+    minimum = settings.STINT_MIN_HOURLY_RATE_MINOR
+    if posting.fee_minor <= 0 or not rules.pays_enough(posting.fee_minor, hours, minimum):
+        raise DomainError("fee_too_low", rules.pay_too_low_message(currency, hours, minimum), "fee")
+
+    if posting.start_date and posting.due_date and posting.due_date < posting.start_date:
+        raise DomainError(
+            "due_before_start", "The due date must be on or after the start date.", "due_date"
+        )
+    if posting.apply_by and posting.start_date and posting.apply_by > posting.start_date:
+        raise DomainError(
+            "apply_after_start",
+            "Applications must close on or before the start date.",
+            "apply_by",
+        )
+
+    if posting.work_mode not in WorkMode.values:
+        raise DomainError("bad_work_mode", "Work is remote, hybrid or on-site.", "work_mode")
+    country = (posting.location_country or "").strip().upper()
+    if country and not _COUNTRY_RE.match(country):
+        raise DomainError(
+            "bad_country", "Use the two-letter country code, e.g. DE or US.", "location_country"
+        )
+    if posting.work_mode != WorkMode.REMOTE and not country:
+        raise DomainError(
+            "location_required",
+            "Say where the work happens: on-site and hybrid work need a country.",
+            "location_country",
+        )
+    tz = (posting.time_zone or "UTC").strip()
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DomainError(
+            "bad_time_zone", "Use an IANA time zone such as Europe/Berlin.", "time_zone"
+        ) from exc
+    max_tz = posting.max_tz_difference_hours
+    if max_tz is not None and not 0 <= max_tz <= rules.MAX_TZ_DIFFERENCE:
+        raise DomainError(
+            "bad_tz_difference",
+            f"The time-zone difference is 0 to {rules.MAX_TZ_DIFFERENCE} hours.",
+            "max_tz_difference_hours",
+        )
+
+    if not 1 <= posting.openings <= rules.MAX_OPENINGS:
+        raise DomainError("bad_openings", f"Openings are 1 to {rules.MAX_OPENINGS}.", "openings")
+    if posting.openings < filled_count:
+        raise DomainError(
+            "openings_below_filled",
+            f"{filled_count} opening(s) are already filled; keep at least that many.",
+            "openings",
+        )
+
+    if posting.visibility not in Visibility.values:
+        raise DomainError(
+            "bad_visibility", "Visibility is public, institutions or invite-only.", "visibility"
+        )
+    institution_ids = tuple(sorted(set(posting.allowed_institution_ids)))
+    if posting.visibility == Visibility.INSTITUTIONS:
+        if not institution_ids:
+            raise DomainError(
+                "institutions_required",
+                "Choose at least one institution whose students may see this.",
+                "allowed_institutions",
+            )
+        found = Organisation.objects.filter(
+            pk__in=institution_ids, kind=OrgKind.INSTITUTION
+        ).count()
+        if found != len(institution_ids):
+            raise DomainError(
+                "bad_institution", "Only institutions can be chosen.", "allowed_institutions"
+            )
+    else:
+        institution_ids = ()
+
+    skills: dict[str, SkillNeed] = {}
+    if len(posting.skills) > rules.MAX_SKILLS:
+        raise DomainError("too_many_skills", f"List at most {rules.MAX_SKILLS} skills.", "skills")
+    for s in posting.skills:
+        if skill_label(s.skill_id) is None:
+            raise DomainError("unknown_skill", f"Unknown skill id {s.skill_id!r}.", "skills")
+        if s.need not in Need.values:
+            raise DomainError("bad_need", "A skill is essential or nice to have.", "skills")
+        if not 1 <= s.level <= 4:
+            raise DomainError("bad_level", "Skill levels are 1 (basic) to 4 (expert).", "skills")
+        skills[s.skill_id] = s
+    if len(posting.questions) > rules.MAX_QUESTIONS:
+        raise DomainError(
+            "too_many_questions", f"Ask at most {rules.MAX_QUESTIONS} questions.", "questions"
+        )
+    questions = []
+    for q in posting.questions:
+        text = q.text.strip()
+        if not text:
+            continue
+        if len(text) > 300:
+            raise DomainError(
+                "question_too_long", "Questions are at most 300 characters.", "questions"
+            )
+        questions.append(Question(text, q.required))
+
+    return replace(
+        posting,
+        title=title,
+        summary=summary,
+        deliverables=deliverables,
+        industry=industry,
+        currency=currency,
+        location_country=country,
+        location_city=posting.location_city.strip()[:100],
+        time_zone=tz,
+        allowed_institution_ids=institution_ids,
+        skills=tuple(skills.values()),
+        questions=tuple(questions),
+    )
+
+
+def _write(opportunity: Opportunity, posting: Posting) -> Opportunity:
+    for name in (
+        "title",
+        "summary",
+        "deliverables",
+        "industry",
+        "estimated_hours",
+        "fee_minor",
+        "currency",
+        "apply_by",
+        "start_date",
+        "due_date",
+        "work_mode",
+        "location_country",
+        "location_city",
+        "time_zone",
+        "max_tz_difference_hours",
+        "openings",
+        "visibility",
+    ):
+        setattr(opportunity, name, getattr(posting, name))
+    opportunity.updated_at = timezone.now()
+    opportunity.save()
+    opportunity.allowed_institutions.set(posting.allowed_institution_ids)
+    RequiredSkill.objects.filter(opportunity=opportunity).delete()
+    RequiredSkill.objects.bulk_create(
+        RequiredSkill(
+            opportunity=opportunity,
+            skill_id=s.skill_id,
+            label=skill_label(s.skill_id) or s.skill_id,
+            need=s.need,
+            level=s.level,
+        )
+        for s in posting.skills
+    )
+    # Answers point at questions: keep rows whose text is unchanged.
+    existing = {q.text: q for q in opportunity.questions.all()}
+    keep = []
+    for position, q in enumerate(posting.questions):
+        row = existing.pop(q.text, None)
+        if row is None:
+            row = ScreeningQuestion(opportunity=opportunity, text=q.text)
+        row.position, row.required = position, q.required
+        row.save()
+        keep.append(row.pk)
+    opportunity.questions.exclude(pk__in=keep).delete()
+    opportunity.clarity_score = clarity_for(opportunity).score
+    opportunity.save(update_fields=["clarity_score"])
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_create(*, actor: User, organisation_id: int, posting: Posting) -> Opportunity:
+    org, _ = access_organisation(actor=actor, organisation_id=organisation_id)
+    if org.kind != OrgKind.EMPLOYER:
+        raise DomainError(
+            "not_employer", "Only employer organisations post opportunities.", "organisation"
+        )
+    clean = _clean(posting)
+    opportunity = Opportunity(employer=org, created_by=actor)
+    return _write(opportunity, clean)
+
+
+@transaction.atomic
+def opportunity_update(*, actor: User, opportunity_id: int, posting: Posting) -> Opportunity:
+    opportunity = access_opportunity(
+        actor=actor, opportunity_id=opportunity_id, manage=True, for_update=True
+    )
+    if opportunity.status not in rules.EDITABLE:
+        raise ConflictError(
+            "not_editable",
+            f"A {opportunity.get_status_display().lower()} opportunity cannot be edited.",
+        )
+    clean = _clean(posting, filled_count=opportunity.filled_count)
+    if application_count(opportunity):
+        before = _terms(posting_of(opportunity), opportunity.filled_count)
+        problems = rules.edit_violations(before, _terms(clean, opportunity.filled_count))
+        if problems:
+            field_name, message = problems[0]
+            raise DomainError("edit_limited", message, field_name)
+    return _write(opportunity, clean)
+
+
+# --- Lifecycle ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def opportunity_transition(*, actor: User, opportunity_id: int, status: str) -> Opportunity:
+    opportunity = access_opportunity(
+        actor=actor, opportunity_id=opportunity_id, manage=True, for_update=True
+    )
+    if status not in OpportunityStatus.values:
+        raise DomainError("bad_status", "Unknown status.", "status")
+    if not rules.can_transition(opportunity.status, status):
+        allowed = rules.allowed_transitions(opportunity.status)
+        raise ConflictError(
+            "bad_transition",
+            f"A {opportunity.status} opportunity cannot become {status}"
+            + (f" (it can become {' or '.join(allowed)})." if allowed else "."),
+            "status",
+        )
+    now = timezone.now()
+    if status == OpportunityStatus.PUBLISHED:
+        if not opportunity.employer.is_verified:
+            raise DomainError(
+                "employer_not_verified",
+                f"{opportunity.employer.name} must be verified by a platform admin before it "
+                "can publish. Your draft is saved.",
+            )
+        # The terms are checked again: the pay rule may have changed since the draft.
+        _clean(posting_of(opportunity), filled_count=opportunity.filled_count)
+        if opportunity.apply_by and opportunity.apply_by < timezone.localdate():
+            raise DomainError(
+                "apply_by_past", "The apply-by date has passed; move it later first.", "apply_by"
+            )
+        opportunity.published_at = now
+    if status in rules.CLOSING:
+        opportunity.closed_at = now
+    opportunity.status = status
+    opportunity.updated_at = now
+    opportunity.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
+    if status in rules.CLOSING:
+        # Pending applicants get their answer once this commits (no ghosting).
+        transaction.on_commit(
+            lambda: opportunity_closed.send(sender=Opportunity, opportunity_id=opportunity_id),
+            robust=True,
+        )
+    return opportunity
+
+
+def opportunity_publish(*, actor: User, opportunity_id: int) -> Opportunity:
+    return opportunity_transition(actor=actor, opportunity_id=opportunity_id, status="published")
+
+
+def opportunity_close(*, actor: User, opportunity_id: int) -> Opportunity:
+    return opportunity_transition(actor=actor, opportunity_id=opportunity_id, status="closed")
+
+
+def opportunity_mark_filled(*, actor: User, opportunity_id: int) -> Opportunity:
+    return opportunity_transition(actor=actor, opportunity_id=opportunity_id, status="filled")
+
+
+def opportunity_archive(*, actor: User, opportunity_id: int) -> Opportunity:
+    return opportunity_transition(actor=actor, opportunity_id=opportunity_id, status="archived")
+
+
+# --- Hiding recommendations ---------------------------------------------------------------
+
+
+@transaction.atomic
+def opportunity_hide(*, actor: User, opportunity_id: int, reason: str = "") -> HiddenOpportunity:
+    opportunity = access_opportunity(actor=actor, opportunity_id=opportunity_id)
+    if reason and reason not in HIDE_REASONS:
+        raise DomainError("bad_reason", "Choose one of the listed reasons.", "reason")
+    hidden, _ = HiddenOpportunity.objects.update_or_create(
+        user=actor, opportunity=opportunity, defaults={"reason": reason}
+    )
+    return hidden
+
+
+@transaction.atomic
+def opportunity_unhide(*, actor: User, opportunity_id: int) -> None:
+    HiddenOpportunity.objects.filter(user=actor, opportunity_id=opportunity_id).delete()
+
+
+# --- Saved searches ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def saved_search_create(
+    *, actor: User, name: str, query: BrowseQuery, notify_me: bool = True
+) -> SavedSearch:
+    name = _text(name, "name", "A name", maximum=80, minimum=1)
+    if SavedSearch.objects.filter(user=actor).count() >= 20:
+        raise DomainError("too_many_searches", "You can keep at most 20 saved searches.", "name")
+    return SavedSearch.objects.create(
+        user=actor, name=name, query=query.to_params(), notify=notify_me
+    )
+
+
+@transaction.atomic
+def saved_search_delete(*, actor: User, saved_search_id: int) -> None:
+    deleted, _ = SavedSearch.objects.filter(user=actor, pk=saved_search_id).delete()
+    if not deleted:
+        raise NotFound("No such saved search.")
+
+
+@transaction.atomic
+def saved_search_notify(*, saved_search_id: int, now: datetime | None = None) -> int:
+    """Tell the owner about opportunities published since the last notice, once.
+    Idempotent: `last_notified_at` moves to the newest match, under a row lock."""
+    search = (
+        SavedSearch.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=saved_search_id, notify=True)
+        .first()
+    )
+    if search is None or not search.user.is_active:
+        return 0
+    matches = list(saved_search_matches(search).order_by("-published_at")[:50])
+    if not matches:
+        return 0
+    newest = matches[0]
+    titles = ", ".join(o.title for o in matches[:3])
+    more = f" and {len(matches) - 3} more" if len(matches) > 3 else ""
+    notify(
+        user=search.user,
+        kind="opportunity.saved_search_match",
+        title=f"{len(matches)} new match(es) for “{search.name}”",
+        body=f"New: {titles}{more}.",
+        url=reverse("opportunity_browse") + "?saved=" + str(search.pk),
+    )
+    search.last_notified_at = max(newest.published_at or now or timezone.now(), search.created_at)
+    search.save(update_fields=["last_notified_at"])
+    return len(matches)
+
+
+def skill_needs(rows: Sequence[Any]) -> tuple[SkillNeed, ...]:
+    """(id, need, level) triples or dicts → SkillNeeds, for forms and payloads."""
+    out = []
+    for row in rows:
+        if isinstance(row, dict):
+            out.append(
+                SkillNeed(
+                    str(row["skill_id"]),
+                    str(row.get("need", "essential")),
+                    int(row.get("level", 2)),
+                )
+            )
+        else:
+            out.append(SkillNeed(str(row[0]), str(row[1]), int(row[2])))
+    return tuple(out)

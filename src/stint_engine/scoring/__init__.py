@@ -1,0 +1,34 @@
+"""Fit scoring, explanations, worth-it and skill gaps: plain data in, plain data out."""
+
+from stint_engine.scoring.fit import Factor, Fit, fit
+from stint_engine.scoring.gaps import Gap, skill_gaps
+from stint_engine.scoring.model import (
+    Candidate,
+    CandidateSkill,
+    DateRange,
+    EmployerStats,
+    Opportunity,
+    Place,
+    RequiredSkill,
+)
+from stint_engine.scoring.text import TextModel
+from stint_engine.scoring.worth import Worth, WorthItem, worth
+
+__all__ = [
+    "Candidate",
+    "CandidateSkill",
+    "DateRange",
+    "EmployerStats",
+    "Factor",
+    "Fit",
+    "Gap",
+    "Opportunity",
+    "Place",
+    "RequiredSkill",
+    "TextModel",
+    "Worth",
+    "WorthItem",
+    "fit",
+    "skill_gaps",
+    "worth",
+]
