@@ -9,10 +9,14 @@ from stint.accounts.api import router as accounts_router
 from stint.api import errors
 from stint.api.auth import AUTH
 from stint.applications.api import router as applications_router
+from stint.engagements.api import router as engagements_router
+from stint.institutions.api import router as institutions_router
 from stint.notifications.api import router as notifications_router
 from stint.opportunities.api import router as opportunities_router
 from stint.orgs.api import router as orgs_router
+from stint.payments.api import router as payments_router
 from stint.profiles.api import router as profiles_router
+from stint.reviews.api import router as reviews_router
 
 api = NinjaAPI(
     title="Stint API",
@@ -33,3 +37,7 @@ api.add_router("/", profiles_router, tags=["profiles"])
 api.add_router("/", opportunities_router, tags=["opportunities"])
 api.add_router("/", applications_router, tags=["applications"])
 api.add_router("/", notifications_router, tags=["notifications"])
+api.add_router("/", engagements_router, tags=["engagements"])
+api.add_router("/", payments_router, tags=["payments"])
+api.add_router("/", reviews_router, tags=["reviews"])
+api.add_router("/", institutions_router, tags=["institutions"])

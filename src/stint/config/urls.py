@@ -18,6 +18,10 @@ urlpatterns = [
     path("opportunities/", include("stint.opportunities.urls")),
     path("applications/", include("stint.applications.urls")),
     path("notifications/", include("stint.notifications.urls")),
+    path("engagements/", include("stint.engagements.urls")),
+    path("payments/", include("stint.payments.urls")),
+    path("reviews/", include("stint.reviews.urls")),
+    path("institutions/", include("stint.institutions.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
