@@ -16,6 +16,7 @@ from stint.opportunities.api import router as opportunities_router
 from stint.orgs.api import router as orgs_router
 from stint.payments.api import router as payments_router
 from stint.profiles.api import router as profiles_router
+from stint.programs.api import router as programs_router
 from stint.reviews.api import router as reviews_router
 
 api = NinjaAPI(
@@ -41,3 +42,4 @@ api.add_router("/", engagements_router, tags=["engagements"])
 api.add_router("/", payments_router, tags=["payments"])
 api.add_router("/", reviews_router, tags=["reviews"])
 api.add_router("/", institutions_router, tags=["institutions"])
+api.add_router("/", programs_router, tags=["programs"])

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "stint.payments",
     "stint.engagements",
     "stint.reviews",
+    "stint.programs",
     "stint.institutions",
     "stint.api",
     "stint.dashboard",
@@ -263,6 +264,17 @@ STINT_OPEN_APPLICATION_CAP = env_int("STINT_OPEN_APPLICATION_CAP", 10)
 STINT_OFFER_EXPIRY_DAYS = env_int("STINT_OFFER_EXPIRY_DAYS", 5)
 STINT_RESUME_MAX_BYTES = env_int("STINT_RESUME_MAX_BYTES", 5 * 1024 * 1024)
 STINT_ATTACHMENT_MAX_BYTES = env_int("STINT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Payments: the platform's fee in basis points (1000 = 10%) and who pays it.
+STINT_PLATFORM_FEE_BPS = env_int("STINT_PLATFORM_FEE_BPS", 1000)
+STINT_PLATFORM_FEE_PAYER = env_str("STINT_PLATFORM_FEE_PAYER", "employer")  # or "candidate"
+STINT_PAYMENT_PROVIDER = env_str("STINT_PAYMENT_PROVIDER", "sandbox")  # or "stripe"
+STRIPE_API_KEY = env_str("STRIPE_API_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+# Engagements: employer silence after a submission approves it (the market leader uses 14).
+STINT_AUTO_APPROVE_DAYS = env_int("STINT_AUTO_APPROVE_DAYS", 7)
+STINT_MAX_CHANGE_ROUNDS = env_int("STINT_MAX_CHANGE_ROUNDS", 3)
+# Reviews become visible when both sides are in, or after this many days.
+STINT_REVIEW_REVEAL_DAYS = env_int("STINT_REVIEW_REVEAL_DAYS", 14)
 
 LOGGING = {
     "version": 1,

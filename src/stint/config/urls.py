@@ -22,6 +22,8 @@ urlpatterns = [
     path("payments/", include("stint.payments.urls")),
     path("reviews/", include("stint.reviews.urls")),
     path("institutions/", include("stint.institutions.urls")),
+    path("programs/", include("stint.programs.urls")),
+    path("p/", include("stint.reviews.portfolio_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
