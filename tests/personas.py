@@ -31,6 +31,10 @@ def fast_and_inline(settings: Any) -> None:
     # (Argon2 itself is checked in tests/accounts/test_auth.py).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STINT_INDEX_BUILD = "sync"
+    from stint.matching.indexes import reset_all
+
+    reset_all()  # each test's database starts empty: so do the process's indexes
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -22,10 +22,13 @@ from stint.applications.schemas import (
     OfferIn,
     OfferOut,
     ResponseStatsOut,
+    SuggestedCandidateOut,
+    SuggestedCandidatesOut,
 )
 from stint.applications.views import attachment_response
 from stint.core.errors import NotFound
 from stint.core.schemas import ERRORS
+from stint.matching.recommend import suggested_candidates
 from stint.orgs.models import Organisation, OrgKind
 
 router = Router()
@@ -314,3 +317,27 @@ def message_send(
 )
 def message_attachment(request: HttpRequest, application_id: int, message_id: int) -> FileResponse:
     return attachment_response(request.user, application_id, message_id)
+
+
+@router.get(
+    "/opportunities/{opportunity_id}/suggested-candidates",
+    response={200: SuggestedCandidatesOut, **ERRORS},
+    summary="Employer: candidates who fit and have not applied yet",
+)
+def suggested(request: HttpRequest, opportunity_id: int, k: int = 10) -> SuggestedCandidatesOut:
+    opportunity = selectors.access_opportunity_as_employer(
+        actor=request.user, opportunity_id=opportunity_id
+    )
+    found = suggested_candidates(opportunity, k=max(1, min(k, 50)))
+    return SuggestedCandidatesOut(
+        degraded=found.degraded,
+        items=[
+            SuggestedCandidateOut(
+                candidate_id=s.candidate.pk,
+                name=s.candidate.display_name,
+                score=s.fit.score,
+                explanation=s.fit.explanation,
+            )
+            for s in found.items
+        ],
+    )

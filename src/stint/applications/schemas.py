@@ -112,3 +112,15 @@ class ResponseStatsOut(Schema):
     answered_in_window: int
     response_rate: float | None
     median_response_hours: float | None
+
+
+class SuggestedCandidateOut(Schema):
+    candidate_id: int
+    name: str
+    score: float
+    explanation: list[str]
+
+
+class SuggestedCandidatesOut(Schema):
+    degraded: bool
+    items: list[SuggestedCandidateOut]

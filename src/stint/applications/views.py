@@ -22,6 +22,7 @@ from stint.applications.models import Application
 from stint.core.errors import DomainError
 from stint.core.forms import apply_domain_error
 from stint.core.money import CURRENCY_EXPONENTS
+from stint.matching.recommend import suggested_candidates
 
 
 def attachment_response(user: User, application_id: int, message_id: int) -> FileResponse:
@@ -190,6 +191,9 @@ def pipeline(request: HttpRequest, opportunity_id: int) -> HttpResponse:
             "closed_applicants": [a for a in applicants if not rules.is_open(a.status)],
             "stats": selectors.employer_response_stats(opportunity.employer),
             "invites": selectors.invites_of(opportunity),
+            "suggested": suggested_candidates(opportunity, k=8)
+            if opportunity.status == "published"
+            else None,
         },
     )
 

@@ -273,6 +273,9 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 # Engagements: employer silence after a submission approves it (the market leader uses 14).
 STINT_AUTO_APPROVE_DAYS = env_int("STINT_AUTO_APPROVE_DAYS", 7)
 STINT_MAX_CHANGE_ROUNDS = env_int("STINT_MAX_CHANGE_ROUNDS", 3)
+# Matching indexes: "background" builds them in a thread of each web process
+# (recommendations run degraded until ready); "sync" builds on first use.
+STINT_INDEX_BUILD = env_str("STINT_INDEX_BUILD", "background")
 # Reviews become visible when both sides are in, or after this many days.
 STINT_REVIEW_REVEAL_DAYS = env_int("STINT_REVIEW_REVEAL_DAYS", 14)
 

@@ -8,7 +8,9 @@ from typing import Any
 
 from stint.accounts.models import User
 from stint.applications import selectors as application_selectors
+from stint.matching.recommend import recommendations_for
 from stint.opportunities import selectors as opportunity_selectors
+from stint.opportunities.forms import HideForm
 from stint.orgs.models import Organisation, OrgKind
 from stint.orgs.selectors import affiliations_of, organisations_for
 from stint.profiles import selectors as profile_selectors
@@ -22,9 +24,11 @@ class Dashboard:
     affiliations: list[str] = field(default_factory=list)
     next_steps: list[tuple[str, str]] = field(default_factory=list)  # (text, url)
     profile: dict[str, Any] | None = None
+    hide_form: Any = field(default_factory=HideForm)
     applications: Any = None  # applications.selectors.CandidateDashboard
     applicants: list[Any] = field(default_factory=list)  # employer rows
     opportunities_candidate: dict[str, Any] | None = None
+    recommendations: Any = None  # matching.recommend.Recommendations
     opportunities_employer: dict[str, Any] | None = None
 
 
@@ -40,6 +44,7 @@ def dashboard_for(user: User) -> Dashboard:
         d.profile = profile_selectors.dashboard_candidate(user)
         d.applications = application_selectors.dashboard_candidate(user)
         d.opportunities_candidate = opportunity_selectors.dashboard_candidate(user)
+        d.recommendations = recommendations_for(user, k=5)
     if d.employers:
         d.applicants = application_selectors.dashboard_employer(user)
         d.opportunities_employer = opportunity_selectors.dashboard_employer(user)

@@ -34,6 +34,8 @@ __all__ = [
     "FitView",
     "candidate_data",
     "fit_for",
+    "fit_of",
+    "fit_view",
     "occupation_label",
     "opportunity_data",
     "resume_to_text",
@@ -43,6 +45,7 @@ __all__ = [
     "suggest_skills",
     "taxonomy",
     "worth_for",
+    "worth_of",
 ]
 
 
@@ -114,16 +117,27 @@ def _tz_offset_hours(name: str, when: datetime | None = None) -> float:
     return offset.total_seconds() / 3600 if offset else 0.0
 
 
-def candidate_data(user: User, profile: CandidateProfile | None = None) -> em.Candidate:
+def _institution_ids(user: User) -> frozenset[str]:
+    affiliation = apps.get_model("orgs", "Affiliation")
+    return frozenset(
+        str(i)
+        for i in affiliation.objects.filter(user=user).values_list("institution_id", flat=True)
+    )
+
+
+def candidate_data(
+    user: User,
+    profile: CandidateProfile | None = None,
+    *,
+    institution_ids: frozenset[str] | None = None,
+) -> em.Candidate:
+    """The engine's view of a candidate. Pass `profile` (with skills, goals and
+    windows prefetched) and `institution_ids` when building many at once."""
     if profile is None:
         profile_model = apps.get_model("profiles", "CandidateProfile")
         profile = profile_model.objects.filter(user=user).first()
-    institution_ids = frozenset(
-        str(i)
-        for i in apps.get_model("orgs", "Affiliation")
-        .objects.filter(user=user)
-        .values_list("institution_id", flat=True)
-    )
+    if institution_ids is None:
+        institution_ids = _institution_ids(user)
     if profile is None:
         return em.Candidate(id=str(user.pk), institution_ids=institution_ids)
     skills = {
@@ -148,7 +162,9 @@ def candidate_data(user: User, profile: CandidateProfile | None = None) -> em.Ca
 def opportunity_data(
     opportunity: Opportunity, employer_stats: em.EmployerStats | None = None
 ) -> em.Opportunity:
-    visibility = "institutions" if opportunity.visibility == "institutions" else "public"
+    # Invite-only work is never recommended to anyone: it is "institution-only"
+    # with no institution, so no one is eligible through the index.
+    visibility = "public" if opportunity.visibility == "public" else "institutions"
     return em.Opportunity(
         id=str(opportunity.pk),
         required_skills=tuple(
@@ -173,7 +189,9 @@ def opportunity_data(
             else None
         ),
         visibility=visibility,  # type: ignore[arg-type]
-        allowed_institution_ids=frozenset(
+        allowed_institution_ids=frozenset()
+        if opportunity.visibility == "invite_only"
+        else frozenset(
             str(org.pk)
             for org in opportunity.allowed_institutions.all()  # uses a prefetch
         ),
@@ -195,12 +213,18 @@ class FitView:
 
 
 def fit_for(user: User, opportunity: Opportunity, *, today: date | None = None) -> FitView:
-    result = engine_fit(
-        candidate_data(user),
-        opportunity_data(opportunity),
-        taxonomy(),
-        today=today or timezone.localdate(),
-    )
+    return fit_of(candidate_data(user), opportunity_data(opportunity), today=today)
+
+
+def fit_of(
+    candidate: em.Candidate, opportunity: em.Opportunity, *, today: date | None = None
+) -> FitView:
+    result = engine_fit(candidate, opportunity, taxonomy(), today=today or timezone.localdate())
+    return fit_view(result)
+
+
+def fit_view(result: Any) -> FitView:
+    """A plain view of an engine `Fit`."""
     return FitView(
         score=round(result.score, 4),
         excluded_because=list(result.excluded_because),
@@ -213,7 +237,11 @@ def fit_for(user: User, opportunity: Opportunity, *, today: date | None = None) 
 
 
 def worth_for(user: User, opportunity: Opportunity) -> dict[str, Any]:
-    w = engine_worth(candidate_data(user), opportunity_data(opportunity), taxonomy())
+    return worth_of(candidate_data(user), opportunity_data(opportunity))
+
+
+def worth_of(candidate: em.Candidate, opportunity: em.Opportunity) -> dict[str, Any]:
+    w = engine_worth(candidate, opportunity, taxonomy())
     plain: dict[str, Any] = _plain(w)
     plain["sentences"] = w.sentences
     return plain

@@ -6,8 +6,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from stint.core.errors import Forbidden
 from stint.core.schemas import ERRORS
 from stint.matching.engine import FitView, search_skills, suggest_skills
+from stint.matching.recommend import recommendations_for
 from stint.opportunities import rules, selectors, services
 from stint.opportunities.models import Opportunity, SavedSearch
 from stint.opportunities.schemas import (
@@ -25,6 +27,8 @@ from stint.opportunities.schemas import (
     PostingFields,
     PostingSummaryOut,
     QuestionOut,
+    RecommendationOut,
+    RecommendationsOut,
     SavedSearchIn,
     SavedSearchOut,
     SkillOptionOut,
@@ -318,3 +322,30 @@ def hide(request: HttpRequest, opportunity_id: int, payload: HideIn) -> HiddenOu
 def unhide(request: HttpRequest, opportunity_id: int) -> Status[None]:
     services.opportunity_unhide(actor=request.user, opportunity_id=opportunity_id)
     return Status(204, None)
+
+
+@router.get(
+    "/recommendations",
+    response={200: RecommendationsOut, **ERRORS},
+    summary="Recommended for you, with why each matches and whether it is worth your time",
+)
+def recommendations(request: HttpRequest, k: int = 10) -> RecommendationsOut:
+    if not request.user.is_candidate:
+        raise Forbidden("Recommendations are for candidates: turn on the candidate role first.")
+    recs = recommendations_for(request.user, k=max(1, min(k, 50)))
+    return RecommendationsOut(
+        degraded=recs.degraded,
+        items=[
+            RecommendationOut(
+                opportunity_id=r.opportunity.pk,
+                title=r.opportunity.title,
+                employer=r.opportunity.employer.name,
+                score=r.fit.score,
+                explanation=r.fit.explanation,
+                worth=r.worth["sentences"],
+                hourly_pay_minor=r.worth["hourly_pay_minor"],
+                currency=r.worth["currency"],
+            )
+            for r in recs.items
+        ],
+    )

@@ -229,3 +229,19 @@ class SkillSuggestionOut(Schema):
     label: str
     confidence: float
     evidence: str
+
+
+class RecommendationOut(Schema):
+    opportunity_id: int
+    title: str
+    employer: str
+    score: float
+    explanation: list[str]
+    worth: list[str]
+    hourly_pay_minor: int
+    currency: str
+
+
+class RecommendationsOut(Schema):
+    degraded: bool
+    items: list[RecommendationOut]

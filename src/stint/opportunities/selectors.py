@@ -16,6 +16,7 @@ from stint.core.errors import Forbidden, NotFound
 from stint.core.money import CURRENCY_EXPONENTS
 from stint.matching.engine import FitView, fit_for, worth_for
 from stint.matching.postings import ClarityView, clarity_for, fits_for
+from stint.matching.recommend import best_match_ids
 from stint.opportunities.models import (
     HiddenOpportunity,
     Opportunity,
@@ -230,10 +231,23 @@ class Ranked:
 def rank_for_candidate(
     user: User, queryset: QuerySet[Opportunity], limit: int = BEST_MATCH_LIMIT
 ) -> list[Ranked]:
-    """Best match: the `limit` newest rows scored for the user, best first;
-    those the engine excludes go last with their reason. The one function to
-    swap for the engine's index."""
-    rows = list(queryset.order_by("-published_at", "-pk")[:limit])
+    """Best match, best first; those the engine excludes go last with their reason.
+
+    The engine's index proposes the opportunities whose skills the user covers
+    best among all published ones; those the browse filters keep are scored with
+    the full `fit`, and the newest other rows fill up to `limit`. While the index
+    is being built, the `limit` newest rows are scored instead (degraded)."""
+
+    ids = best_match_ids(user, limit * 4)
+    newest = queryset.order_by("-published_at", "-pk")
+    if ids is None:
+        rows = list(newest[:limit])
+    else:
+        by_id = {o.pk: o for o in queryset.filter(pk__in=ids)}
+        rows = [by_id[i] for i in ids if i in by_id][:limit]
+        if len(rows) < limit:
+            seen = {o.pk for o in rows}
+            rows += list(newest.exclude(pk__in=seen)[: limit - len(rows)])
     ranked = [Ranked(o, f) for o, f in zip(rows, fits_for(user, rows), strict=True)]
     ranked.sort(key=lambda r: (bool(r.excluded_because), -(r.fit.score if r.fit else 0.0)))
     return ranked

@@ -18,8 +18,10 @@ from django.utils import timezone
 from stint.accounts.models import User
 from stint.core.errors import ConflictError, DomainError, NotFound
 from stint.core.money import CURRENCY_EXPONENTS
+from stint.core.tasks import enqueue_on_commit
 from stint.matching.engine import skill_label
 from stint.matching.postings import clarity_for
+from stint.matching.tasks import opportunity_changed
 from stint.notifications.services import notify
 from stint.opportunities import rules
 from stint.opportunities.models import (
@@ -332,6 +334,7 @@ def _write(opportunity: Opportunity, posting: Posting) -> Opportunity:
     opportunity.questions.exclude(pk__in=keep).delete()
     opportunity.clarity_score = clarity_for(opportunity).score
     opportunity.save(update_fields=["clarity_score"])
+    enqueue_on_commit(opportunity_changed, opportunity.pk)
     return opportunity
 
 
@@ -405,6 +408,7 @@ def opportunity_transition(*, actor: User, opportunity_id: int, status: str) -> 
     opportunity.status = status
     opportunity.updated_at = now
     opportunity.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
+    enqueue_on_commit(opportunity_changed, opportunity.pk)
     if status in rules.CLOSING:
         # Pending applicants get their answer once this commits (no ghosting).
         transaction.on_commit(

@@ -5,6 +5,7 @@ from stint.opportunities import views
 urlpatterns = [
     path("", views.browse, name="opportunity_browse"),
     path("mine/", views.mine, name="opportunity_mine"),
+    path("recommended/", views.recommended, name="opportunity_recommended"),
     path("orgs/<int:org_id>/", views.org_postings, name="opportunity_org_list"),
     path("orgs/<int:org_id>/new/", views.create, name="opportunity_create"),
     path("saved/", views.saved_searches, name="opportunity_saved_searches"),

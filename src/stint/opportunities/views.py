@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from stint.core.errors import DomainError
 from stint.core.forms import apply_domain_error
 from stint.matching.engine import search_skills, skill_label, suggest_skills
+from stint.matching.recommend import recommendations_for
 from stint.opportunities import rules, selectors, services
 from stint.opportunities.forms import (
     LEVEL_CHOICES,
@@ -297,4 +298,17 @@ def skill_suggest(request: HttpRequest) -> HttpResponse:
         request,
         "opportunities/_skill_suggestions.html",
         {"rows": rows, "needs": Need.choices, "levels": LEVEL_CHOICES},
+    )
+
+
+@login_required
+@require_GET
+def recommended(request: HttpRequest) -> HttpResponse:
+    """Recommended for you: the engine's picks with why they match and whether
+    they are worth the time; each can be hidden with a reason."""
+    recs = recommendations_for(request.user, k=20) if request.user.is_candidate else None
+    return render(
+        request,
+        "opportunities/recommended.html",
+        {"recs": recs, "hide_form": HideForm()},
     )

@@ -22,6 +22,7 @@ from stint.accounts.models import User
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.core.tasks import enqueue_on_commit
 from stint.matching import engine
+from stint.matching.tasks import candidate_changed
 from stint.orgs.selectors import affiliations_of
 from stint.profiles import rules
 from stint.profiles.models import (
@@ -53,6 +54,12 @@ def _own(actor: User, *, lock: bool = True) -> CandidateProfile:
 def _touch(profile: CandidateProfile) -> None:
     profile.updated_at = timezone.now()
     profile.save(update_fields=["updated_at"])
+    _changed(profile)
+
+
+def _changed(profile: CandidateProfile) -> None:
+    """The matching indexes follow profile changes through a task after commit."""
+    enqueue_on_commit(candidate_changed, profile.user_id)
 
 
 M = TypeVar("M", bound=models.Model)
@@ -179,6 +186,7 @@ def profile_update(
         profile.links = _links(links)
     profile.updated_at = timezone.now()
     profile.save()
+    _changed(profile)
     return profile
 
 
@@ -475,6 +483,7 @@ def resume_confirm(*, actor: User, levels: Mapping[str, int]) -> list[SkillClaim
     profile.resume_suggestions = []
     profile.updated_at = timezone.now()
     profile.save(update_fields=["resume_suggestions", "updated_at"])
+    _changed(profile)
     return created
 
 
@@ -492,4 +501,5 @@ def resume_remove(*, actor: User) -> None:
     profile.resume_uploaded_at = None
     profile.updated_at = timezone.now()
     profile.save()
+    _changed(profile)
     enqueue_on_commit(delete_resume_file, old_name)

@@ -1,0 +1,215 @@
+"""Process-local matching indexes, kept current from the database.
+
+Each process holds one `OpportunityIndex` (published opportunities) and one
+`CandidateIndex` (candidates with skills). They are built from the database (or
+loaded from a snapshot under var/indexes/) and then follow the `IndexChange`
+log, applying only the rows after the last one they saw. A build runs in a
+background thread in web processes; until it is ready, callers get `None` and
+fall back to a slower exact path, so recommendations still work, degraded.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
+
+from django.apps import apps
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+from stint.matching import engine
+from stint.matching.models import IndexChange
+from stint_engine.retrieval import CandidateIndex, OpportunityIndex, SkillSpace
+
+log = logging.getLogger(__name__)
+
+IndexT = TypeVar("IndexT", OpportunityIndex, CandidateIndex)
+
+
+@lru_cache(maxsize=1)
+def skill_space() -> SkillSpace:
+    return SkillSpace.from_taxonomy(engine.taxonomy())
+
+
+def _published_opportunities(ids: Iterable[int] | None = None) -> Any:
+    model = apps.get_model("opportunities", "Opportunity")
+    qs = model.objects.filter(status="published").prefetch_related("skills", "allowed_institutions")
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs
+
+
+def _candidate_profiles(user_ids: Iterable[int] | None = None) -> Any:
+    model = apps.get_model("profiles", "CandidateProfile")
+    qs = model.objects.filter(
+        user__is_candidate=True, user__is_active=True, skills__isnull=False
+    ).distinct()
+    qs = qs.select_related("user").prefetch_related("skills", "goals", "windows")
+    if user_ids is not None:
+        qs = qs.filter(user_id__in=list(user_ids))
+    return qs
+
+
+def _affiliations(user_ids: list[int]) -> dict[int, frozenset[str]]:
+    out: dict[int, set[str]] = {}
+    model = apps.get_model("orgs", "Affiliation")
+    for uid, inst in model.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "institution_id"
+    ):
+        out.setdefault(uid, set()).add(str(inst))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@dataclass
+class Holder(Generic[IndexT]):
+    """One index, its plain-data lookup, and how far along the change log it is."""
+
+    kind: str
+    make: Callable[[SkillSpace], IndexT]
+    index: IndexT | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    last_change: int = 0
+    building: bool = False
+    built_at: float = 0.0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    # --- loading rows -------------------------------------------------------------
+    def _load(self, ids: Iterable[int] | None) -> list[Any]:
+        if self.kind == IndexChange.Kind.OPPORTUNITY:
+            return [engine.opportunity_data(o) for o in _published_opportunities(ids)]
+        profiles = list(_candidate_profiles(ids))
+        insts = _affiliations([p.user_id for p in profiles])
+        return [
+            engine.candidate_data(p.user, p, institution_ids=insts.get(p.user_id, frozenset()))
+            for p in profiles
+        ]
+
+    # --- building ------------------------------------------------------------------
+    def build(self) -> None:
+        """Build from the database (synchronously)."""
+        started = time.perf_counter()
+        last = (
+            IndexChange.objects.filter(kind=self.kind)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+            or 0
+        )
+        items = self._load(None)
+        index = self.make(skill_space())
+        add_many = index.add_many
+        add_many(items)
+        with self.lock:
+            self.index = index
+            self.data = {item.id: item for item in items}
+            self.last_change = last
+            self.built_at = time.time()
+        log.info(
+            "built %s index: %d items in %.2fs",
+            self.kind,
+            len(items),
+            time.perf_counter() - started,
+        )
+
+    def _build_in_background(self) -> None:
+        try:
+            self.build()
+        except Exception:
+            log.exception("building the %s index failed; recommendations stay degraded", self.kind)
+        finally:
+            with self.lock:
+                self.building = False
+            connection.close()
+
+    def ensure(self) -> IndexT | None:
+        """The index, current with the change log; None while a first build runs."""
+        with self.lock:
+            if self.index is None:
+                if getattr(settings, "STINT_INDEX_BUILD", "background") == "sync":
+                    pass  # build below, outside the branch
+                elif not self.building:
+                    self.building = True
+                    threading.Thread(
+                        target=self._build_in_background, daemon=True, name=f"index-{self.kind}"
+                    ).start()
+                    return None
+                else:
+                    return None
+        if self.index is None:
+            self.build()
+        self.catch_up()
+        return self.index
+
+    def catch_up(self) -> int:
+        """Apply the change log rows after the last one seen; returns how many objects changed."""
+        with self.lock:
+            rows = list(
+                IndexChange.objects.filter(kind=self.kind, pk__gt=self.last_change)
+                .order_by("pk")
+                .values_list("pk", "object_id")[:5000]
+            )
+            if not rows or self.index is None:
+                return 0
+            ids = {object_id for _, object_id in rows}
+            fresh = {item.id: item for item in self._load(ids)}
+            for object_id in ids:
+                key = str(object_id)
+                item = fresh.get(key)
+                if item is None:
+                    self.index.remove(key)
+                    self.data.pop(key, None)
+                else:
+                    self.index.update(item)
+                    self.data[key] = item
+            self.last_change = rows[-1][0]
+            return len(ids)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.index = None
+            self.data = {}
+            self.last_change = 0
+            self.building = False
+
+
+OPPORTUNITIES: Holder[OpportunityIndex] = Holder(
+    IndexChange.Kind.OPPORTUNITY, lambda space: OpportunityIndex(space)
+)
+CANDIDATES: Holder[CandidateIndex] = Holder(
+    IndexChange.Kind.CANDIDATE, lambda space: CandidateIndex(space)
+)
+
+
+def reset_all() -> None:
+    """Forget the process's indexes (tests, and after a restore)."""
+    OPPORTUNITIES.reset()
+    CANDIDATES.reset()
+
+
+def status() -> dict[str, Any]:
+    out = {}
+    for holder in (OPPORTUNITIES, CANDIDATES):
+        out[holder.kind] = {
+            "ready": holder.index is not None,
+            "building": holder.building,
+            "items": len(holder.data),
+            "last_change": holder.last_change,
+            "built_at": datetime.fromtimestamp(holder.built_at, tz=UTC).isoformat()
+            if holder.built_at
+            else None,
+        }
+    return out
+
+
+def warm_up() -> None:
+    """Called by `manage.py matching_warm_up` and optionally at web start: builds both indexes."""
+    close_old_connections()
+    for holder in (OPPORTUNITIES, CANDIDATES):
+        if holder.index is None:
+            holder.build()

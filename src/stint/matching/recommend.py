@@ -1,0 +1,177 @@
+"""Recommendations for candidates and suggested candidates for employers.
+
+Both use the process's index when it is ready (fast, exact skill coverage, then
+re-ranked by the engine's full `fit` with explanations) and fall back to an
+exact scan of a bounded set of recent rows while an index is being built, so
+the answer is degraded (older items may be missed) but never absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.utils import timezone
+
+from stint.matching import engine
+from stint.matching.indexes import CANDIDATES, OPPORTUNITIES
+from stint_engine.retrieval import CandidateFilters, recommend_opportunities
+
+if TYPE_CHECKING:
+    from stint.accounts.models import User
+    from stint.opportunities.models import Opportunity
+
+FALLBACK_SCAN = 300  # rows scanned exactly while an index is being built
+
+
+@dataclass
+class Recommendation:
+    opportunity: Opportunity
+    fit: engine.FitView
+    worth: dict[str, Any]
+
+
+@dataclass
+class Recommendations:
+    items: list[Recommendation] = field(default_factory=list)
+    degraded: bool = False
+
+
+@dataclass
+class Suggestion:
+    candidate: User
+    fit: engine.FitView
+
+
+@dataclass
+class Suggestions:
+    items: list[Suggestion] = field(default_factory=list)
+    degraded: bool = False
+
+
+def _excluded_opportunities(user: User) -> set[str]:
+    """Already applied to, or hidden by the candidate."""
+    application = apps.get_model("applications", "Application")
+    hidden = apps.get_model("opportunities", "HiddenOpportunity")
+    ids = set(application.objects.filter(candidate=user).values_list("opportunity_id", flat=True))
+    ids.update(hidden.objects.filter(user=user).values_list("opportunity_id", flat=True))
+    return {str(i) for i in ids}
+
+
+def recommendations_for(user: User, *, k: int = 10, today: date | None = None) -> Recommendations:
+    today = today or timezone.localdate()
+    candidate = engine.candidate_data(user)
+    excluded = _excluded_opportunities(user)
+    index = OPPORTUNITIES.ensure()
+    ranked: list[tuple[str, engine.FitView]] = []
+    degraded = index is None
+    if index is not None:
+        found = recommend_opportunities(
+            index,
+            candidate,
+            OPPORTUNITIES.data.__getitem__,
+            engine.taxonomy(),
+            today=today,
+            k=k + len(excluded),
+        )
+        ranked = [(oid, engine.fit_view(f)) for oid, f in found if oid not in excluded][:k]
+    else:
+        model = apps.get_model("opportunities", "Opportunity")
+        rows = (
+            model.objects.filter(status="published")
+            .exclude(pk__in=[int(i) for i in excluded])
+            .prefetch_related("skills", "allowed_institutions")
+            .order_by("-published_at")[:FALLBACK_SCAN]
+        )
+        scored = []
+        for row in rows:
+            view = engine.fit_of(candidate, engine.opportunity_data(row), today=today)
+            if not view.excluded_because and view.score > 0:
+                scored.append((str(row.pk), view))
+        scored.sort(key=lambda t: (-t[1].score, t[0]))
+        ranked = scored[:k]
+    model = apps.get_model("opportunities", "Opportunity")
+    rows_by_id = {
+        str(o.pk): o
+        for o in model.objects.filter(pk__in=[int(i) for i, _ in ranked], status="published")
+        .select_related("employer")
+        .prefetch_related("skills", "allowed_institutions")
+    }
+    items = []
+    for oid, view in ranked:
+        row = rows_by_id.get(oid)
+        if row is None:  # closed since the index last caught up
+            continue
+        data = OPPORTUNITIES.data.get(oid) or engine.opportunity_data(row)
+        items.append(
+            Recommendation(opportunity=row, fit=view, worth=engine.worth_of(candidate, data))
+        )
+    return Recommendations(items=items, degraded=degraded)
+
+
+def suggested_candidates(
+    opportunity: Opportunity, *, k: int = 10, today: date | None = None
+) -> Suggestions:
+    """Candidates the employer could invite: not applied or invited yet, not excluded by `fit`."""
+    today = today or timezone.localdate()
+    target = engine.opportunity_data(opportunity)
+    application = apps.get_model("applications", "Application")
+    invite = apps.get_model("applications", "ApplyInvite")
+    taken = {
+        str(i)
+        for i in application.objects.filter(opportunity=opportunity).values_list(
+            "candidate_id", flat=True
+        )
+    }
+    taken.update(
+        str(i)
+        for i in invite.objects.filter(opportunity=opportunity).values_list(
+            "candidate_id", flat=True
+        )
+    )
+    index = CANDIDATES.ensure()
+    scored: list[tuple[str, engine.FitView]] = []
+    if index is not None:
+        found = index.search(target, k * 3 + len(taken), CandidateFilters.for_opportunity(target))
+        for cid, _ in found:
+            if cid in taken or cid not in CANDIDATES.data:
+                continue
+            view = engine.fit_of(CANDIDATES.data[cid], target, today=today)
+            if not view.excluded_because:
+                scored.append((cid, view))
+    else:
+        claim = apps.get_model("profiles", "SkillClaim")
+        wanted = [r.skill_id for r in opportunity.skills.all()]
+        user_ids = (
+            claim.objects.filter(skill_id__in=wanted, profile__user__is_candidate=True)
+            .values_list("profile__user_id", flat=True)
+            .distinct()[:FALLBACK_SCAN]
+        )
+        user_model = apps.get_model("accounts", "User")
+        for user in user_model.objects.filter(pk__in=list(user_ids)):
+            if str(user.pk) in taken:
+                continue
+            view = engine.fit_of(engine.candidate_data(user), target, today=today)
+            if not view.excluded_because:
+                scored.append((str(user.pk), view))
+    scored.sort(key=lambda t: (-t[1].score, t[0]))
+    scored = scored[:k]
+    user_model = apps.get_model("accounts", "User")
+    users = {str(u.pk): u for u in user_model.objects.filter(pk__in=[int(c) for c, _ in scored])}
+    return Suggestions(
+        items=[Suggestion(candidate=users[c], fit=v) for c, v in scored if c in users],
+        degraded=index is None,
+    )
+
+
+def best_match_ids(user: User, limit: int) -> list[int] | None:
+    """Ids of the opportunities whose skills this candidate covers best, from the
+    index and ignoring hard constraints (browse shows excluded ones last, with
+    the reason). None while the index is being built."""
+    index = OPPORTUNITIES.ensure()
+    if index is None:
+        return None
+    found = index.search(engine.candidate_data(user), limit, None, taxonomy=engine.taxonomy())
+    return [int(oid) for oid, _ in found]

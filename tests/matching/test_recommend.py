@@ -1,0 +1,196 @@
+"""Recommendations and suggested candidates through the engine's indexes:
+current as things change (through the change log), degraded while building."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from stint.accounts.models import User
+from stint.applications.models import Application
+from stint.matching import indexes
+from stint.matching.engine import search_skills
+from stint.matching.models import IndexChange
+from stint.matching.recommend import recommendations_for, suggested_candidates
+from stint.matching.tasks import candidate_changed, opportunity_changed
+from stint.opportunities.models import HiddenOpportunity, Opportunity, RequiredSkill
+from stint.orgs.models import Organisation
+from stint.profiles.models import CandidateProfile, SkillClaim
+
+pytestmark = pytest.mark.django_db
+
+
+def _skill(q: str) -> tuple[str, str]:
+    hit = search_skills(q, 1)[0]
+    return hit["id"], hit["label"]
+
+
+@pytest.fixture
+def skills() -> dict[str, tuple[str, str]]:
+    return {"python": _skill("python"), "sql": _skill("SQL"), "figma": _skill("Figma")}
+
+
+def _opportunity(
+    org: Organisation, title: str, skill_list: list[tuple[str, str]], **extra: object
+) -> Opportunity:
+    today = timezone.localdate()
+    o = Opportunity.objects.create(
+        employer=org,
+        title=title,
+        summary=f"{title}: a scoped paid project.",
+        deliverables="A report",
+        estimated_hours=10,
+        fee_minor=50_000,
+        currency="USD",
+        apply_by=today + timedelta(days=10),
+        start_date=today + timedelta(days=12),
+        due_date=today + timedelta(days=40),
+        status="published",
+        published_at=timezone.now(),
+        **extra,
+    )
+    for sid, label in skill_list:
+        RequiredSkill.objects.create(
+            opportunity=o, skill_id=sid, label=label, need="essential", level=2
+        )
+    return o
+
+
+def _candidate(user: User, skill_list: list[tuple[str, str]]) -> CandidateProfile:
+    profile, _ = CandidateProfile.objects.get_or_create(user=user, defaults={"hours_per_week": 15})
+    for sid, label in skill_list:
+        SkillClaim.objects.create(profile=profile, skill_id=sid, label=label, level=3)
+    return profile
+
+
+def test_recommendations_rank_by_fit_and_explain(alice: User, acme: Organisation, skills) -> None:  # type: ignore[no-untyped-def]
+    _candidate(alice, [skills["python"], skills["sql"]])
+    data = _opportunity(acme, "Data cleanup", [skills["python"], skills["sql"]])
+    design = _opportunity(acme, "Logo refresh", [skills["figma"]])
+    recs = recommendations_for(alice, k=5)
+    assert not recs.degraded
+    ids = [r.opportunity.pk for r in recs.items]
+    assert ids[0] == data.pk
+    assert design.pk not in ids[:1]
+    top = recs.items[0]
+    assert top.fit.score > 0.5
+    assert any(
+        "2 of 2" in line or "both" in line.lower() or "all" in line.lower()
+        for line in top.fit.explanation
+    )
+    assert top.worth["sentences"] and top.worth["hourly_pay_minor"] == 5000
+
+
+def test_index_follows_the_change_log(alice: User, acme: Organisation, skills) -> None:  # type: ignore[no-untyped-def]
+    _candidate(alice, [skills["python"]])
+    first = _opportunity(acme, "First", [skills["python"]])
+    assert [r.opportunity.pk for r in recommendations_for(alice).items] == [first.pk]
+    # A new posting is invisible to the built index until its change is logged...
+    second = _opportunity(acme, "Second", [skills["python"]])
+    assert (
+        indexes.OPPORTUNITIES.index is not None and str(second.pk) not in indexes.OPPORTUNITIES.data
+    )
+    opportunity_changed.call(second.pk)  # what the service enqueues after commit
+    assert {r.opportunity.pk for r in recommendations_for(alice).items} == {first.pk, second.pk}
+    # ...and a closed one leaves it.
+    Opportunity.objects.filter(pk=first.pk).update(status="closed")
+    opportunity_changed.call(first.pk)
+    assert [r.opportunity.pk for r in recommendations_for(alice).items] == [second.pk]
+    assert str(first.pk) not in indexes.OPPORTUNITIES.data
+    assert IndexChange.objects.filter(kind="opportunity").count() == 2
+
+
+def test_publishing_through_the_service_logs_a_change(
+    bob: User, acme: Organisation, skills, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from stint.opportunities.services import opportunity_transition
+
+    acme.verified_at = timezone.now()
+    acme.save()
+    draft = _opportunity(acme, "Draft", [skills["python"]])
+    Opportunity.objects.filter(pk=draft.pk).update(status="draft", published_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        opportunity_transition(actor=bob, opportunity_id=draft.pk, status="published")
+    assert IndexChange.objects.filter(kind="opportunity", object_id=draft.pk).exists()
+
+
+def test_applied_hidden_and_invite_only_are_not_recommended(
+    alice: User, acme: Organisation, skills
+) -> None:  # type: ignore[no-untyped-def]
+    _candidate(alice, [skills["python"]])
+    applied = _opportunity(acme, "Applied", [skills["python"]])
+    hidden = _opportunity(acme, "Hidden", [skills["python"]])
+    secret = _opportunity(acme, "Invite only", [skills["python"]], visibility="invite_only")
+    shown = _opportunity(acme, "Shown", [skills["python"]])
+    Application.objects.create(opportunity=applied, candidate=alice)
+    HiddenOpportunity.objects.create(user=alice, opportunity=hidden, reason="not_interested")
+    ids = [r.opportunity.pk for r in recommendations_for(alice).items]
+    assert ids == [shown.pk]
+    assert secret.pk not in ids
+
+
+def test_degraded_while_the_index_builds(alice: User, acme: Organisation, skills, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.STINT_INDEX_BUILD = "background"
+    indexes.reset_all()
+    indexes.OPPORTUNITIES.building = True  # a build is under way in another thread
+    _candidate(alice, [skills["python"]])
+    o = _opportunity(acme, "Newest", [skills["python"]])
+    recs = recommendations_for(alice)
+    assert recs.degraded
+    assert [r.opportunity.pk for r in recs.items] == [o.pk]
+    assert recs.items[0].fit.explanation
+
+
+def test_suggested_candidates_skip_applicants(
+    bob: User, acme: Organisation, alice: User, eve: User, skills
+) -> None:  # type: ignore[no-untyped-def]
+    eve.is_candidate = True
+    eve.save()
+    _candidate(alice, [skills["python"], skills["sql"]])
+    _candidate(eve, [skills["python"]])
+    o = _opportunity(acme, "Data", [skills["python"], skills["sql"]])
+    found = suggested_candidates(o)
+    assert [s.candidate.pk for s in found.items] == [alice.pk, eve.pk]
+    Application.objects.create(opportunity=o, candidate=alice)
+    assert [s.candidate.pk for s in suggested_candidates(o).items] == [eve.pk]
+    # Profile changes reach the candidate index through the change log.
+    SkillClaim.objects.filter(profile__user=eve).delete()
+    candidate_changed.call(eve.pk)
+    assert suggested_candidates(o).items == []
+
+
+def test_recommendation_pages_and_api(
+    alice: User, acme: Organisation, bob: User, skills, client_for, api_for
+) -> None:  # type: ignore[no-untyped-def]
+    _candidate(alice, [skills["python"]])
+    o = _opportunity(acme, "Python scripts", [skills["python"]])
+    page = client_for(alice).get("/opportunities/recommended/")
+    assert (
+        page.status_code == 200
+        and b"Python scripts" in page.content
+        and b"Why this matches" in page.content
+    )
+    dash = client_for(alice).get("/dashboard/")
+    assert b'id="recommended"' in dash.content and b"Python scripts" in dash.content
+    body = api_for(alice).get("/api/v1/recommendations").json()
+    assert body["items"][0]["opportunity_id"] == o.pk and body["items"][0]["worth"]
+    assert api_for(bob).get("/api/v1/recommendations").status_code == 403
+
+
+def test_suggested_candidates_are_for_the_employer_only(
+    alice: User, acme: Organisation, bob: User, carol: User, globex, skills, api_for, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    _candidate(alice, [skills["python"]])
+    o = _opportunity(acme, "Python scripts", [skills["python"]])
+    r = api_for(bob).get(f"/api/v1/opportunities/{o.pk}/suggested-candidates")
+    assert r.status_code == 200 and [i["candidate_id"] for i in r.json()["items"]] == [alice.pk]
+    assert (
+        api_for(carol).get(f"/api/v1/opportunities/{o.pk}/suggested-candidates").status_code == 404
+    )
+    assert (
+        api_for(alice).get(f"/api/v1/opportunities/{o.pk}/suggested-candidates").status_code == 404
+    )
+    page = client_for(bob).get(f"/applications/opportunity/{o.pk}/")
+    assert b'id="suggested"' in page.content and b"Invite Alice" in page.content
