@@ -21,7 +21,9 @@ def test_bar_widths_are_proportional() -> None:
 
 
 def test_line_chart_checks_lengths_and_draws_each_series() -> None:
-    svg = str(line_chart("Earnings", ["Jan", "Feb", "Mar"], [Series("EUR", [0, 50, 100])], chart_id="l"))
+    svg = str(
+        line_chart("Earnings", ["Jan", "Feb", "Mar"], [Series("EUR", [0, 50, 100])], chart_id="l")
+    )
     assert svg.count("<polyline") == 1
     assert svg.count("<circle") == 3
     with pytest.raises(ValueError, match="3 labels"):

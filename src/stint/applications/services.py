@@ -429,12 +429,12 @@ def offer_accept(*, actor: User, offer_id: int) -> Offer:
 
 
 def on_offer_accepted(offer: Offer) -> None:
-    """The hook where an engagement begins once an offer is accepted.
+    """The hook where an engagement begins once an offer is accepted: tell the
+    employer's team, and announce the acceptance after commit so the engagements
+    app (which sits above this one) opens the engagement and funds escrow
+    (docs/decisions/0004)."""
+    from stint.applications.signals import offer_accepted
 
-    NOTE for the engagements issue: create the Engagement (scope snapshot, fee,
-    due date) and fund escrow here, inside the accepting transaction. Today it
-    only tells the employer's team.
-    """
     application = offer.application
     _notify_employer(
         application,
@@ -443,6 +443,8 @@ def on_offer_accepted(offer: Offer) -> None:
         f"{application.opportunity.title}",
         body="Say hello in the thread and agree how you will start.",
     )
+    offer_id = offer.pk
+    transaction.on_commit(lambda: offer_accepted.send(sender=Offer, offer_id=offer_id), robust=True)
 
 
 @transaction.atomic

@@ -8,12 +8,15 @@ from typing import Any
 
 from stint.accounts.models import User
 from stint.applications import selectors as application_selectors
+from stint.engagements import selectors as engagement_selectors
+from stint.institutions import selectors as institution_selectors
 from stint.matching.recommend import recommendations_for
 from stint.opportunities import selectors as opportunity_selectors
 from stint.opportunities.forms import HideForm
 from stint.orgs.models import Organisation, OrgKind
 from stint.orgs.selectors import affiliations_of, organisations_for
 from stint.profiles import selectors as profile_selectors
+from stint.reviews import selectors as review_selectors
 
 
 @dataclass
@@ -29,6 +32,12 @@ class Dashboard:
     applicants: list[Any] = field(default_factory=list)  # employer rows
     opportunities_candidate: dict[str, Any] | None = None
     recommendations: Any = None  # matching.recommend.Recommendations
+    candidate_outcomes: Any = None
+    employer_outcomes: list[Any] = field(default_factory=list)
+    institutions_staff: list[Any] = field(default_factory=list)
+    institutions_student: list[Any] = field(default_factory=list)
+    engagements_candidate: Any = None
+    engagements_employer: Any = None
     opportunities_employer: dict[str, Any] | None = None
 
 
@@ -45,9 +54,16 @@ def dashboard_for(user: User) -> Dashboard:
         d.applications = application_selectors.dashboard_candidate(user)
         d.opportunities_candidate = opportunity_selectors.dashboard_candidate(user)
         d.recommendations = recommendations_for(user, k=5)
+        d.candidate_outcomes = review_selectors.candidate_outcomes(user)
+        d.engagements_candidate = engagement_selectors.dashboard_candidate(user)
+        d.institutions_student = institution_selectors.dashboard_student(user)
     if d.employers:
         d.applicants = application_selectors.dashboard_employer(user)
         d.opportunities_employer = opportunity_selectors.dashboard_employer(user)
+        d.employer_outcomes = [review_selectors.employer_outcomes(org) for org in d.employers]
+        d.engagements_employer = engagement_selectors.dashboard_employer(user)
+    if d.institutions:
+        d.institutions_staff = institution_selectors.dashboard_staff(user)
     if not d.roles:
         d.next_steps.append(
             ("Tell us why you are here: become a candidate in your settings", "/account/settings/")

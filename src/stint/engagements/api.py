@@ -1,5 +1,402 @@
 from __future__ import annotations
 
-from ninja import Router
+from django.conf import settings
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
+
+from stint.core.schemas import ERRORS
+from stint.engagements import rules, selectors, services
+from stint.engagements.models import Dispute, Engagement, SplitProposal, Submission, TimeLog
+from stint.engagements.schemas import (
+    CancelIn,
+    CommentsIn,
+    DisputeOut,
+    EngagementDetailOut,
+    EngagementOut,
+    ItemOut,
+    MilestoneIO,
+    MilestonesIn,
+    ProposalOut,
+    ResolveIn,
+    SplitIn,
+    StatementIn,
+    SubmissionIn,
+    SubmissionOut,
+    TimeLogIn,
+    TimeLogOut,
+)
+from stint.engagements.views import file_response
 
 router = Router()
+
+
+def _summary(e: Engagement, side: str) -> dict:
+    return {
+        "id": e.pk,
+        "title": e.title,
+        "status": e.status,
+        "my_side": side,
+        "candidate_id": e.candidate_id,
+        "candidate_name": e.candidate.display_name,
+        "employer_id": e.employer_id,
+        "employer_name": e.employer.name,
+        "fee_minor": e.fee_minor,
+        "currency": e.currency,
+        "start_date": e.start_date,
+        "due_date": e.due_date,
+        "change_rounds": e.change_rounds,
+        "created_at": e.created_at,
+        "started_at": e.started_at,
+        "submitted_at": e.submitted_at,
+        "approved_at": e.approved_at,
+        "paid_at": e.paid_at,
+        "cancelled_at": e.cancelled_at,
+        "released_minor": e.released_minor,
+    }
+
+
+def _submission(s: Submission) -> SubmissionOut:
+    return SubmissionOut(
+        id=s.pk,
+        version=s.version,
+        text=s.text,
+        created_at=s.created_at,
+        decision=s.decision,
+        decided_at=s.decided_at,
+        comments=s.comments,
+        items=[
+            ItemOut(
+                id=i.pk,
+                kind=i.kind,
+                name=i.name,
+                size=i.size,
+                url=(
+                    reverse("api-1:engagement_file", args=[s.engagement_id, i.pk])
+                    if i.kind == "file"
+                    else i.url
+                ),
+            )
+            for i in s.items.all()
+        ],
+    )
+
+
+def _proposal(p: SplitProposal) -> ProposalOut:
+    return ProposalOut(
+        id=p.pk,
+        side=p.side,
+        to_candidate_minor=p.to_candidate_minor,
+        note=p.note,
+        status=p.status,
+        created_at=p.created_at,
+    )
+
+
+def _dispute(d: Dispute) -> DisputeOut:
+    return DisputeOut(
+        id=d.pk,
+        engagement_id=d.engagement_id,
+        opener_side=d.opener_side,
+        opener_statement=d.opener_statement,
+        response_statement=d.response_statement,
+        status=d.status,
+        resolution=d.resolution,
+        to_candidate_minor=d.to_candidate_minor,
+        created_at=d.created_at,
+        resolved_at=d.resolved_at,
+    )
+
+
+def _detail(request: HttpRequest, engagement_id: int) -> EngagementDetailOut:
+    e, side = selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
+    proposal = selectors.pending_proposal(e)
+    dispute = selectors.dispute_of(e)
+    actions = selectors.actions_for(
+        e, side, max_rounds=settings.STINT_MAX_CHANGE_ROUNDS, proposal=proposal, dispute=dispute
+    )
+    minutes = selectors.minutes_logged(e)
+    return EngagementDetailOut(
+        **_summary(e, side),
+        scope=e.scope,
+        deliverables=e.deliverables,
+        milestones=[
+            MilestoneIO(title=m.title, amount_minor=m.amount_minor, due_date=m.due_date)
+            for m in e.milestones.all()
+        ],
+        submissions=[_submission(s) for s in selectors.submissions_of(e)],
+        actions=actions.names
+        + (["respond"] if actions.can_respond_dispute else [])
+        + (["accept_split"] if actions.can_accept_split else []),
+        change_rounds_left=actions.change_rounds_left,
+        pending_proposal=_proposal(proposal) if proposal else None,
+        can_accept_proposal=actions.can_accept_split,
+        dispute=_dispute(dispute) if dispute else None,
+        minutes_logged=minutes,
+        effective_hourly_rate_minor=(
+            rules.effective_hourly_rate(e.fee_minor, minutes) if side == rules.CANDIDATE else None
+        ),
+    )
+
+
+# The admin queue comes before /engagements/{id} so that "disputes" is never read as an id.
+@router.get(
+    "/engagements/disputes",
+    response={200: list[DisputeOut], **ERRORS},
+    summary="Platform admins: the dispute queue (open first)",
+)
+def dispute_queue(request: HttpRequest) -> list[DisputeOut]:
+    return [_dispute(d) for d in selectors.dispute_queue(request.user)]
+
+
+@router.get(
+    "/engagements",
+    response={200: list[EngagementOut], **ERRORS},
+    summary="Your engagements (as candidate or employer member)",
+)
+def engagement_list(request: HttpRequest) -> list[EngagementOut]:
+    out = []
+    for e in selectors.engagements_for(request.user):
+        side = rules.CANDIDATE if e.candidate_id == request.user.pk else rules.EMPLOYER
+        out.append(EngagementOut(**_summary(e, side)))
+    return out
+
+
+@router.get(
+    "/engagements/{engagement_id}",
+    response={200: EngagementDetailOut, **ERRORS},
+    summary="One engagement: scope, milestones, submissions, your allowed actions",
+)
+def engagement_get(request: HttpRequest, engagement_id: int) -> EngagementDetailOut:
+    return _detail(request, engagement_id)
+
+
+@router.put(
+    "/engagements/{engagement_id}/milestones",
+    response={200: list[MilestoneIO], **ERRORS},
+    summary="Employer: set milestones (shares add up to the fee) before work starts",
+)
+def milestones_set(
+    request: HttpRequest, engagement_id: int, payload: MilestonesIn
+) -> list[MilestoneIO]:
+    created = services.milestones_set(
+        actor=request.user,
+        engagement_id=engagement_id,
+        milestones=[
+            services.MilestoneIn(title=m.title, amount_minor=m.amount_minor, due_date=m.due_date)
+            for m in payload.milestones
+        ],
+    )
+    return [
+        MilestoneIO(title=m.title, amount_minor=m.amount_minor, due_date=m.due_date)
+        for m in created
+    ]
+
+
+@router.post(
+    "/engagements/{engagement_id}/start",
+    response={200: EngagementDetailOut, **ERRORS},
+    summary="Candidate: start the work",
+)
+def engagement_start(request: HttpRequest, engagement_id: int) -> EngagementDetailOut:
+    services.engagement_start(actor=request.user, engagement_id=engagement_id)
+    return _detail(request, engagement_id)
+
+
+@router.post(
+    "/engagements/{engagement_id}/submissions",
+    response={201: SubmissionOut, **ERRORS},
+    summary="Candidate: submit deliverables (multipart: text, links, files)",
+)
+def submission_create(
+    request: HttpRequest,
+    engagement_id: int,
+    payload: Form[SubmissionIn],
+    files: list[UploadedFile] | None = File(None),  # noqa: B008
+) -> Status[SubmissionOut]:
+    s = services.submission_create(
+        actor=request.user,
+        engagement_id=engagement_id,
+        text=payload.text,
+        links=payload.links,
+        files=files or [],
+    )
+    return Status(201, _submission(s))
+
+
+@router.get(
+    "/engagements/{engagement_id}/submissions",
+    response={200: list[SubmissionOut], **ERRORS},
+    summary="Every version submitted, newest first",
+)
+def submission_list(request: HttpRequest, engagement_id: int) -> list[SubmissionOut]:
+    e, _ = selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
+    return [_submission(s) for s in selectors.submissions_of(e)]
+
+
+@router.get(
+    "/engagements/{engagement_id}/files/{item_id}",
+    response={200: None, **ERRORS},
+    url_name="engagement_file",
+    summary="Download a submitted file",
+)
+def engagement_file(request: HttpRequest, engagement_id: int, item_id: int) -> FileResponse:
+    return file_response(request.user, engagement_id, item_id)
+
+
+@router.post(
+    "/engagements/{engagement_id}/approval",
+    response={200: EngagementDetailOut, **ERRORS},
+    summary="Employer: approve the submission and release the fee",
+)
+def submission_approve(
+    request: HttpRequest, engagement_id: int, payload: CommentsIn
+) -> EngagementDetailOut:
+    services.submission_approve(
+        actor=request.user, engagement_id=engagement_id, comments=payload.comments
+    )
+    return _detail(request, engagement_id)
+
+
+@router.post(
+    "/engagements/{engagement_id}/changes",
+    response={200: EngagementDetailOut, **ERRORS},
+    summary="Employer: request changes, with comments",
+)
+def submission_request_changes(
+    request: HttpRequest, engagement_id: int, payload: CommentsIn
+) -> EngagementDetailOut:
+    services.submission_request_changes(
+        actor=request.user, engagement_id=engagement_id, comments=payload.comments
+    )
+    return _detail(request, engagement_id)
+
+
+@router.post(
+    "/engagements/{engagement_id}/cancellation",
+    response={200: EngagementDetailOut, **ERRORS},
+    summary="Either side, before work starts: cancel with a full refund",
+)
+def engagement_cancel(
+    request: HttpRequest, engagement_id: int, payload: CancelIn
+) -> EngagementDetailOut:
+    services.engagement_cancel(
+        actor=request.user, engagement_id=engagement_id, reason=payload.reason
+    )
+    return _detail(request, engagement_id)
+
+
+@router.post(
+    "/engagements/{engagement_id}/split-proposals",
+    response={201: ProposalOut, **ERRORS},
+    summary="Either side, after work starts: propose ending with a partial payment",
+)
+def split_propose(
+    request: HttpRequest, engagement_id: int, payload: SplitIn
+) -> Status[ProposalOut]:
+    p = services.split_propose(
+        actor=request.user,
+        engagement_id=engagement_id,
+        to_candidate_minor=payload.to_candidate_minor,
+        note=payload.note,
+    )
+    return Status(201, _proposal(p))
+
+
+@router.post(
+    "/engagements/{engagement_id}/split-proposals/{proposal_id}/acceptance",
+    response={200: EngagementDetailOut, **ERRORS},
+    summary="The other side: accept the proposal (escrow is split)",
+)
+def split_accept(request: HttpRequest, engagement_id: int, proposal_id: int) -> EngagementDetailOut:
+    services.split_accept(actor=request.user, engagement_id=engagement_id, proposal_id=proposal_id)
+    return _detail(request, engagement_id)
+
+
+@router.post(
+    "/engagements/{engagement_id}/split-proposals/{proposal_id}/decline",
+    response={200: ProposalOut, **ERRORS},
+    summary="Decline the other side's proposal, or withdraw your own",
+)
+def split_decline(request: HttpRequest, engagement_id: int, proposal_id: int) -> ProposalOut:
+    return _proposal(
+        services.split_decline(
+            actor=request.user, engagement_id=engagement_id, proposal_id=proposal_id
+        )
+    )
+
+
+@router.post(
+    "/engagements/{engagement_id}/dispute",
+    response={201: DisputeOut, **ERRORS},
+    summary="Either side, after work starts: open a dispute with a statement",
+)
+def dispute_open(
+    request: HttpRequest, engagement_id: int, payload: StatementIn
+) -> Status[DisputeOut]:
+    d = services.dispute_open(
+        actor=request.user, engagement_id=engagement_id, statement=payload.statement
+    )
+    return Status(201, _dispute(d))
+
+
+@router.post(
+    "/engagements/{engagement_id}/dispute/response",
+    response={200: DisputeOut, **ERRORS},
+    summary="The other side: add your statement",
+)
+def dispute_respond(request: HttpRequest, engagement_id: int, payload: StatementIn) -> DisputeOut:
+    return _dispute(
+        services.dispute_respond(
+            actor=request.user, engagement_id=engagement_id, statement=payload.statement
+        )
+    )
+
+
+@router.post(
+    "/engagements/{engagement_id}/dispute/resolution",
+    response={200: DisputeOut, **ERRORS},
+    summary="Platform admin: resolve with an amount to the candidate",
+)
+def dispute_resolve(request: HttpRequest, engagement_id: int, payload: ResolveIn) -> DisputeOut:
+    return _dispute(
+        services.dispute_resolve(
+            actor=request.user,
+            engagement_id=engagement_id,
+            to_candidate_minor=payload.to_candidate_minor,
+            resolution=payload.resolution,
+        )
+    )
+
+
+def _timelog(t: TimeLog) -> TimeLogOut:
+    return TimeLogOut(id=t.pk, day=t.day, minutes=t.minutes, note=t.note)
+
+
+@router.get(
+    "/engagements/{engagement_id}/time-logs",
+    response={200: list[TimeLogOut], **ERRORS},
+    summary="Candidate: your logged hours",
+)
+def timelog_list(request: HttpRequest, engagement_id: int) -> list[TimeLogOut]:
+    e, _ = selectors.access_engagement(
+        actor=request.user, engagement_id=engagement_id, side=rules.CANDIDATE
+    )
+    return [_timelog(t) for t in e.time_logs.all()]
+
+
+@router.post(
+    "/engagements/{engagement_id}/time-logs",
+    response={201: TimeLogOut, **ERRORS},
+    summary="Candidate: log hours",
+)
+def timelog_add(request: HttpRequest, engagement_id: int, payload: TimeLogIn) -> Status[TimeLogOut]:
+    t = services.timelog_add(
+        actor=request.user,
+        engagement_id=engagement_id,
+        day=payload.day,
+        minutes=payload.minutes,
+        note=payload.note,
+    )
+    return Status(201, _timelog(t))

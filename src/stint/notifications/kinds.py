@@ -14,6 +14,20 @@ KINDS: dict[str, str] = {
     "message.received": "A new message in an application thread",
     "invite.received": "An employer invited you to apply",
     "opportunity.saved_search_match": "New opportunities for a saved search",
+    "engagement.funded": "Escrow was funded and work can start",
+    "engagement.started": "Work started on an engagement",
+    "engagement.submitted": "Work was submitted for your review",
+    "engagement.changes_requested": "Changes were requested on your work",
+    "engagement.paid": "An engagement was approved and paid",
+    "engagement.review_reminder": "A submission is waiting for your review",
+    "engagement.cancelled": "An engagement was cancelled",
+    "engagement.split_proposed": "A partial payment was proposed",
+    "engagement.dispute": "A dispute was opened or resolved",
+    "program.proposal": "An institution invited your opportunity to a cohort program",
+    "review.received": "Someone reviewed an engagement of yours",
+    "skills.verified": "An employer verified your skills",
+    "follow_up.offered": "An employer invited you to a longer role",
+    "follow_up.decided": "A follow-up offer was answered or withdrawn",
 }
 
 

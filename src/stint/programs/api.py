@@ -1,5 +1,381 @@
+"""The JSON twins of the program pages, under /api/v1/programs/…"""
+
 from __future__ import annotations
 
-from ninja import Router
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from stint.core.schemas import ERRORS
+from stint.programs import selectors, services
+from stint.programs.models import AllocationRun, CreditRecord, Program, ProgramOpportunity
+from stint.programs.schemas import (
+    ApplicantOut,
+    ChoiceOut,
+    CohortIn,
+    CohortMemberOut,
+    CreditOut,
+    CreditRefreshOut,
+    DecisionIn,
+    EmployerRankingsIn,
+    EntryIn,
+    EntryOut,
+    MyRankingsIn,
+    PrioritiesIn,
+    ProgramIn,
+    ProgramOut,
+    PublishOut,
+    RankingOut,
+    ResultOut,
+    RunIn,
+    RunOut,
+    WindowIn,
+)
 
 router = Router()
+
+
+def _program(p: Program, roles: frozenset[str] | set[str]) -> ProgramOut:
+    return ProgramOut(
+        id=p.pk,
+        institution_id=p.institution_id,
+        institution=p.institution.name,
+        name=p.name,
+        description=p.description,
+        credit_bearing=p.credit_bearing,
+        credits=p.credits,
+        status=p.status,
+        priority_mode=p.priority_mode,
+        ranking_opens=p.ranking_opens,
+        ranking_closes=p.ranking_closes,
+        my_roles=sorted(roles),
+    )
+
+
+def _entry(e: ProgramOpportunity) -> EntryOut:
+    return EntryOut(
+        id=e.pk,
+        opportunity_id=e.opportunity_id,
+        title=e.opportunity.title,
+        employer=e.opportunity.employer.name,
+        openings=e.openings,
+        status=e.status,
+        proposed_by_side=e.proposed_by_side,
+    )
+
+
+def _run(r: AllocationRun) -> RunOut:
+    return RunOut(
+        id=r.pk,
+        program_id=r.program_id,
+        status=r.status,
+        progress=r.progress,
+        optimal=r.optimal,
+        engine_version=r.engine_version,
+        published=r.published,
+        error=r.error,
+        stats=r.stats,
+        created_at=r.created_at,
+        finished_at=r.finished_at,
+    )
+
+
+def _credit(c: CreditRecord) -> CreditOut:
+    return CreditOut(
+        student_id=c.student_id,
+        email=c.student.email,
+        opportunity=c.opportunity.title,
+        credits=c.credits,
+        status=c.status,
+        created_at=c.created_at,
+    )
+
+
+@router.get("/programs", response={200: list[ProgramOut], **ERRORS}, summary="Your programs")
+def program_list(request: HttpRequest) -> list[ProgramOut]:
+    out = []
+    for p in selectors.programs_for(request.user):
+        out.append(_program(p, selectors.access_program(actor=request.user, program_id=p.pk).roles))
+    return out
+
+
+@router.post(
+    "/programs", response={201: ProgramOut, **ERRORS}, summary="Staff: create a cohort program"
+)
+def program_create(request: HttpRequest, payload: ProgramIn) -> Status[ProgramOut]:
+    p = services.program_create(actor=request.user, **payload.dict())
+    return Status(201, _program(p, {"staff"}))
+
+
+@router.get("/programs/{program_id}", response={200: ProgramOut, **ERRORS}, summary="One program")
+def program_get(request: HttpRequest, program_id: int) -> ProgramOut:
+    access = selectors.access_program(actor=request.user, program_id=program_id)
+    return _program(access.program, access.roles)
+
+
+@router.post(
+    "/programs/{program_id}/window",
+    response={200: ProgramOut, **ERRORS},
+    summary="Staff: open the ranking window",
+)
+def program_window(request: HttpRequest, program_id: int, payload: WindowIn) -> ProgramOut:
+    p = services.program_window_open(
+        actor=request.user,
+        program_id=program_id,
+        opens=payload.ranking_opens,
+        closes=payload.ranking_closes,
+    )
+    return _program(p, {"staff"})
+
+
+@router.post(
+    "/programs/{program_id}/window/close",
+    response={200: ProgramOut, **ERRORS},
+    summary="Staff: close ranking now",
+)
+def program_window_close(request: HttpRequest, program_id: int) -> ProgramOut:
+    p = services.program_window_close(actor=request.user, program_id=program_id)
+    return _program(p, {"staff"})
+
+
+@router.get(
+    "/programs/{program_id}/opportunities",
+    response={200: list[EntryOut], **ERRORS},
+    summary="The program's opportunities (employers see their own)",
+)
+def entry_list(request: HttpRequest, program_id: int) -> list[EntryOut]:
+    access = selectors.access_program(actor=request.user, program_id=program_id)
+    entries = selectors.entries_of(access.program, accepted_only=not access.is_staff)
+    if not access.is_staff and not access.is_student:
+        entries = entries.filter(opportunity__employer_id__in=access.employer_ids)
+    return [_entry(e) for e in entries]
+
+
+@router.post(
+    "/programs/{program_id}/opportunities",
+    response={201: EntryOut, **ERRORS},
+    summary="Propose an opportunity (staff), or offer your own (employer)",
+)
+def entry_propose(request: HttpRequest, program_id: int, payload: EntryIn) -> Status[EntryOut]:
+    e = services.entry_propose(actor=request.user, program_id=program_id, **payload.dict())
+    return Status(201, _entry(e))
+
+
+@router.post(
+    "/programs/opportunities/{entry_id}/decision",
+    response={200: EntryOut, **ERRORS},
+    summary="Agree to or decline a proposed opportunity (the other side)",
+)
+def entry_decide(request: HttpRequest, entry_id: int, payload: DecisionIn) -> EntryOut:
+    return _entry(
+        services.entry_decide(actor=request.user, entry_id=entry_id, accept=payload.accept)
+    )
+
+
+@router.get(
+    "/programs/{program_id}/cohort",
+    response={200: list[CohortMemberOut], **ERRORS},
+    summary="Staff: the cohort",
+)
+def cohort_list(request: HttpRequest, program_id: int) -> list[CohortMemberOut]:
+    access = selectors.access_program(actor=request.user, program_id=program_id, role="staff")
+    return [
+        CohortMemberOut(student_id=m.student_id, email=m.student.email, name=m.student.display_name)
+        for m in selectors.cohort_of(access.program)
+    ]
+
+
+@router.post(
+    "/programs/{program_id}/cohort",
+    response={201: list[CohortMemberOut], **ERRORS},
+    summary="Staff: add affiliated students",
+)
+def cohort_add(
+    request: HttpRequest, program_id: int, payload: CohortIn
+) -> Status[list[CohortMemberOut]]:
+    services.cohort_add(
+        actor=request.user,
+        program_id=program_id,
+        student_ids=payload.student_ids,
+        emails=payload.emails,
+    )
+    return Status(201, cohort_list(request, program_id))
+
+
+@router.delete(
+    "/programs/{program_id}/cohort/{student_id}",
+    response={204: None, **ERRORS},
+    summary="Staff: remove a student",
+)
+def cohort_remove(request: HttpRequest, program_id: int, student_id: int) -> Status[None]:
+    services.cohort_remove(actor=request.user, program_id=program_id, student_id=student_id)
+    return Status(204, None)
+
+
+@router.put(
+    "/programs/{program_id}/priorities",
+    response={200: list[int], **ERRORS},
+    summary="Staff: the institution's priority order",
+)
+def priorities_set(request: HttpRequest, program_id: int, payload: PrioritiesIn) -> list[int]:
+    rows = services.priorities_set(
+        actor=request.user, program_id=program_id, student_ids=payload.student_ids
+    )
+    return [r.student_id for r in rows]
+
+
+@router.get(
+    "/programs/{program_id}/choices",
+    response={200: list[ChoiceOut], **ERRORS},
+    summary="Student: the opportunities to rank, with your fit",
+)
+def choices(request: HttpRequest, program_id: int) -> list[ChoiceOut]:
+    access = selectors.access_program(actor=request.user, program_id=program_id, role="student")
+    return [
+        ChoiceOut(**{k: v for k, v in row.items() if k != "entry"})  # type: ignore[arg-type]
+        for row in selectors.choices_for(access.program, request.user)
+    ]
+
+
+def _my_rankings(program: Program, request: HttpRequest) -> list[RankingOut]:
+    return [
+        RankingOut(
+            entry_id=r.entry_id, title=r.entry.opportunity.title, rank=r.rank, fit_score=r.fit_score
+        )
+        for r in selectors.rankings_of(program, request.user)
+    ]
+
+
+@router.get(
+    "/programs/{program_id}/my-rankings",
+    response={200: list[RankingOut], **ERRORS},
+    summary="Student: your ranking",
+)
+def my_rankings(request: HttpRequest, program_id: int) -> list[RankingOut]:
+    access = selectors.access_program(actor=request.user, program_id=program_id, role="student")
+    return _my_rankings(access.program, request)
+
+
+@router.put(
+    "/programs/{program_id}/my-rankings",
+    response={200: list[RankingOut], **ERRORS},
+    summary="Student: replace your ranking (best first)",
+)
+def my_rankings_set(
+    request: HttpRequest, program_id: int, payload: MyRankingsIn
+) -> list[RankingOut]:
+    services.student_rankings_set(
+        actor=request.user, program_id=program_id, entry_ids=payload.entry_ids
+    )
+    return my_rankings(request, program_id)
+
+
+@router.get(
+    "/programs/opportunities/{entry_id}/applicants",
+    response={200: list[ApplicantOut], **ERRORS},
+    summary="Employer: students who ranked this opportunity, in your order",
+)
+def applicants(request: HttpRequest, entry_id: int) -> list[ApplicantOut]:
+    from stint.programs.selectors import access_entry_as_employer
+
+    entry = access_entry_as_employer(actor=request.user, entry_id=entry_id)
+    return [
+        ApplicantOut(
+            student_id=row["student_id"],  # type: ignore[arg-type]
+            name=row["student"].display_name,  # type: ignore[attr-defined]
+            fit_score=row["fit_score"],  # type: ignore[arg-type]
+            rank=row["rank"],  # type: ignore[arg-type]
+            score=row["score"],  # type: ignore[arg-type]
+        )
+        for row in selectors.applicants_of(entry)
+    ]
+
+
+@router.put(
+    "/programs/opportunities/{entry_id}/rankings",
+    response={200: list[ApplicantOut], **ERRORS},
+    summary="Employer: rank or score applicants (empty: use the engine's fit)",
+)
+def employer_rankings_set(
+    request: HttpRequest, entry_id: int, payload: EmployerRankingsIn
+) -> list[ApplicantOut]:
+    services.employer_rankings_set(
+        actor=request.user,
+        entry_id=entry_id,
+        choices=[services.EmployerChoice(**c.dict()) for c in payload.choices],
+    )
+    return applicants(request, entry_id)
+
+
+@router.get(
+    "/programs/{program_id}/runs",
+    response={200: list[RunOut], **ERRORS},
+    summary="Staff: allocation runs",
+)
+def run_list(request: HttpRequest, program_id: int) -> list[RunOut]:
+    access = selectors.access_program(actor=request.user, program_id=program_id, role="staff")
+    return [_run(r) for r in selectors.runs_of(access.program)]
+
+
+@router.post(
+    "/programs/{program_id}/runs",
+    response={202: RunOut, **ERRORS},
+    summary="Staff: run the allocation (background task)",
+)
+def run_start(request: HttpRequest, program_id: int, payload: RunIn) -> Status[RunOut]:
+    run = services.allocation_run_start(
+        actor=request.user, program_id=program_id, optimal=payload.optimal
+    )
+    return Status(202, _run(run))
+
+
+@router.get("/programs/runs/{run_id}", response={200: RunOut, **ERRORS}, summary="Staff: one run")
+def run_get(request: HttpRequest, run_id: int) -> RunOut:
+    run, _ = selectors.access_run(actor=request.user, run_id=run_id)
+    return _run(run)
+
+
+@router.post(
+    "/programs/runs/{run_id}/publish",
+    response={200: PublishOut, **ERRORS},
+    summary="Staff: publish the run (makes the offers; idempotent)",
+)
+def run_publish(request: HttpRequest, run_id: int) -> PublishOut:
+    report = services.allocation_publish(actor=request.user, run_id=run_id)
+    return PublishOut(run=_run(report.run), offers_created=report.created, skipped=report.skipped)
+
+
+@router.get(
+    "/programs/{program_id}/my-result",
+    response={200: ResultOut, **ERRORS},
+    summary="Student: your placement and why",
+)
+def my_result(request: HttpRequest, program_id: int) -> ResultOut:
+    access = selectors.access_program(actor=request.user, program_id=program_id, role="student")
+    r = selectors.student_result(access.program, request.user)
+    return ResultOut(
+        published=r.published,
+        entry_id=r.entry.pk if r.entry else None,
+        title=r.entry.opportunity.title if r.entry else None,
+        choice=r.choice,
+        explanation=r.explanation,
+    )
+
+
+@router.get(
+    "/programs/{program_id}/credits",
+    response={200: list[CreditOut], **ERRORS},
+    summary="Staff: credit records",
+)
+def credit_list(request: HttpRequest, program_id: int) -> list[CreditOut]:
+    access = selectors.access_program(actor=request.user, program_id=program_id, role="staff")
+    return [_credit(c) for c in selectors.credits_of(access.program)]
+
+
+@router.post(
+    "/programs/{program_id}/credits/refresh",
+    response={200: CreditRefreshOut, **ERRORS},
+    summary="Staff: record credit for completed engagements (idempotent)",
+)
+def credit_refresh(request: HttpRequest, program_id: int) -> CreditRefreshOut:
+    created = services.credit_records_refresh_for(actor=request.user, program_id=program_id)
+    return CreditRefreshOut(created=created, records=credit_list(request, program_id))

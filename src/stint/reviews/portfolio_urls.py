@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+"""Public pages mounted at /p/: portfolios, the platform's public key, verification."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from stint.reviews import views
+
+urlpatterns = [
+    path("keys/platform.json", views.platform_key, name="credential_platform_key"),
+    path("verify/", views.verify_page, name="credential_verify"),
+    path("<slug:slug>/", views.portfolio_public, name="portfolio_public"),
+    path(
+        "<slug:slug>/credentials/<int:engagement_id>.json",
+        views.portfolio_credential,
+        name="portfolio_credential",
+    ),
+]

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from stint.engagements import rules
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(d, initial) for d in items]
+
+
+class SubmissionForm(forms.Form):
+    text = forms.CharField(
+        label="What you are handing in",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=rules.MAX_TEXT,
+    )
+    links = forms.CharField(
+        label="Links (one a line)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=rules.MAX_LINKS * 510,
+    )
+    files = MultipleFileField(
+        label="Files", required=False, help_text=f"Up to {rules.MAX_FILES} files."
+    )
+
+    def clean_links(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve and pay"), ("changes", "Request changes")],
+        widget=forms.RadioSelect,
+    )
+    comments = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+
+class SplitForm(forms.Form):
+    to_candidate_minor = forms.IntegerField(
+        label="Amount to the candidate (minor units, e.g. cents)", min_value=0
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+
+
+class ResolveForm(forms.Form):
+    to_candidate_minor = forms.IntegerField(
+        label="Amount to the candidate (minor units, e.g. cents)", min_value=0
+    )
+    resolution = forms.CharField(
+        label="Written resolution", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
+    )
+
+
+class TimeLogForm(forms.Form):
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    minutes = forms.IntegerField(min_value=1, max_value=24 * 60)
+    note = forms.CharField(required=False, max_length=200)
+
+
+class MilestonesForm(forms.Form):
+    lines = forms.CharField(
+        label="Milestones",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="One a line: amount in minor units, a space, then the title "
+        "(e.g. “20000 First draft”). The amounts must add up to the fee. Leave empty for none.",
+    )
+
+    def clean_lines(self) -> list[tuple[int, str]]:
+        out = []
+        for n, line in enumerate(self.cleaned_data["lines"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            amount, _, title = line.strip().partition(" ")
+            if not amount.isdigit():
+                raise forms.ValidationError(f"Line {n} should start with an amount in minor units.")
+            out.append((int(amount), title.strip()))
+        return out

@@ -1,0 +1,215 @@
+"""Pure rules about engagements, tested without a database: the state machine,
+who may do what, change rounds, milestones, deliverables, reminders and rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import PurePath
+from urllib.parse import urlsplit
+
+# --- States and sides ----------------------------------------------------------------------
+
+FUNDED = "funded"
+IN_PROGRESS = "in_progress"
+SUBMITTED = "submitted"
+CHANGES_REQUESTED = "changes_requested"
+APPROVED = "approved"
+PAID = "paid"
+CANCELLED = "cancelled"
+DISPUTED = "disputed"
+RESOLVED = "resolved"
+
+STATUSES = frozenset(
+    {FUNDED, IN_PROGRESS, SUBMITTED, CHANGES_REQUESTED, APPROVED, PAID, CANCELLED, DISPUTED}
+    | {RESOLVED}
+)
+TERMINAL = frozenset({PAID, CANCELLED, RESOLVED})
+# Work has started: leaving now needs an agreed split or a dispute, not a refund.
+WORKING = frozenset({IN_PROGRESS, SUBMITTED, CHANGES_REQUESTED})
+ACTIVE = STATUSES - TERMINAL
+
+CANDIDATE = "candidate"
+EMPLOYER = "employer"
+ADMIN = "admin"  # a platform admin (user.is_staff), only for disputes
+SYSTEM = "system"  # scheduled tasks (auto-approval)
+
+# --- Actions -------------------------------------------------------------------------------
+
+START = "start"
+SUBMIT = "submit"
+REQUEST_CHANGES = "request_changes"
+APPROVE = "approve"
+AUTO_APPROVE = "auto_approve"
+RELEASE = "release"
+CANCEL = "cancel"  # before work starts: full refund
+PROPOSE_SPLIT = "propose_split"  # after work starts: a partial payment (no status change)
+SETTLE = "settle"  # the other side accepts the split
+DISPUTE = "dispute"
+RESPOND = "respond"  # the other side's statement in a dispute (no status change)
+RESOLVE = "resolve"
+
+# (status, action) -> (target status, sides allowed). The one table every service checks.
+TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    (FUNDED, START): (IN_PROGRESS, frozenset({CANDIDATE})),
+    (FUNDED, CANCEL): (CANCELLED, frozenset({CANDIDATE, EMPLOYER})),
+    (IN_PROGRESS, SUBMIT): (SUBMITTED, frozenset({CANDIDATE})),
+    (CHANGES_REQUESTED, SUBMIT): (SUBMITTED, frozenset({CANDIDATE})),
+    (SUBMITTED, REQUEST_CHANGES): (CHANGES_REQUESTED, frozenset({EMPLOYER})),
+    (SUBMITTED, APPROVE): (APPROVED, frozenset({EMPLOYER})),
+    (SUBMITTED, AUTO_APPROVE): (APPROVED, frozenset({SYSTEM})),
+    (APPROVED, RELEASE): (PAID, frozenset({EMPLOYER, SYSTEM})),
+    (DISPUTED, RESOLVE): (RESOLVED, frozenset({ADMIN})),
+    (DISPUTED, RESPOND): (DISPUTED, frozenset({CANDIDATE, EMPLOYER})),
+}
+for _status in WORKING:
+    TRANSITIONS[(_status, PROPOSE_SPLIT)] = (_status, frozenset({CANDIDATE, EMPLOYER}))
+    TRANSITIONS[(_status, SETTLE)] = (CANCELLED, frozenset({CANDIDATE, EMPLOYER}))
+    TRANSITIONS[(_status, DISPUTE)] = (DISPUTED, frozenset({CANDIDATE, EMPLOYER}))
+
+ACTION_LABELS = {
+    START: "start the work",
+    SUBMIT: "submit deliverables",
+    REQUEST_CHANGES: "request changes",
+    APPROVE: "approve",
+    AUTO_APPROVE: "auto-approve",
+    RELEASE: "release the payment",
+    CANCEL: "cancel",
+    PROPOSE_SPLIT: "propose a partial payment",
+    SETTLE: "accept a partial payment",
+    DISPUTE: "open a dispute",
+    RESPOND: "answer the dispute",
+    RESOLVE: "resolve the dispute",
+}
+
+
+def target_of(status: str, action: str) -> str | None:
+    entry = TRANSITIONS.get((status, action))
+    return entry[0] if entry else None
+
+
+def refusal(status: str, action: str, side: str | None) -> str | None:
+    """Why `side` may not do `action` in `status`, or None when it may."""
+    entry = TRANSITIONS.get((status, action))
+    label = ACTION_LABELS.get(action, action)
+    if entry is None:
+        return f"You cannot {label} while the engagement is {status.replace('_', ' ')}."
+    if side not in entry[1]:
+        who = " or ".join(sorted(entry[1]))
+        return f"Only the {who} can {label} now."
+    return None
+
+
+def allowed_actions(status: str, side: str | None) -> list[str]:
+    """The actions `side` may take in `status`, in table order (for pages and the API)."""
+    return [a for (s, a), (_, sides) in TRANSITIONS.items() if s == status and side in sides]
+
+
+# --- Change rounds ---------------------------------------------------------------------------
+
+
+def change_round_refusal(rounds_used: int, max_rounds: int) -> str | None:
+    if rounds_used >= max_rounds:
+        return (
+            f"You have asked for changes {rounds_used} times, the most allowed. "
+            "Approve the work or open a dispute."
+        )
+    return None
+
+
+# --- Money -------------------------------------------------------------------------------------
+
+
+def split_refusal(to_candidate: int, fee: int) -> str | None:
+    """A partial payment or resolution gives the candidate 0..fee minor units."""
+    if isinstance(to_candidate, bool) or not isinstance(to_candidate, int):
+        return "Give a whole amount in minor units."
+    if to_candidate < 0:
+        return "The amount cannot be negative."
+    if to_candidate > fee:
+        return "The amount cannot be more than the fee."
+    return None
+
+
+@dataclass(frozen=True)
+class MilestoneSpec:
+    title: str
+    amount_minor: int
+
+
+def milestones_refusal(milestones: list[MilestoneSpec], fee: int) -> tuple[str, str] | None:
+    """(field, message) when the milestones are not a valid split of the fee."""
+    if len(milestones) > 20:
+        return "milestones", "Use at most 20 milestones."
+    for i, m in enumerate(milestones):
+        if not m.title.strip():
+            return f"milestones.{i}.title", "Give each milestone a title."
+        if len(m.title.strip()) > 140:
+            return f"milestones.{i}.title", "Milestone titles are at most 140 characters."
+        if m.amount_minor <= 0:
+            return f"milestones.{i}.amount_minor", "Each milestone needs a share above zero."
+    if milestones and sum(m.amount_minor for m in milestones) != fee:
+        return "milestones", "The milestones' shares must add up to the fee."
+    return None
+
+
+def effective_hourly_rate(fee_minor: int, minutes: int) -> int | None:
+    """Fee per hour worked, in minor units (rounded down), or None before any hours."""
+    if minutes <= 0:
+        return None
+    return fee_minor * 60 // minutes
+
+
+# --- Deliverables --------------------------------------------------------------------------
+
+DELIVERABLE_EXTENSIONS = frozenset(
+    {
+        ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".txt", ".md", ".csv", ".json",
+        ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".zip", ".ipynb", ".py", ".sql",
+    }
+)  # fmt: skip
+MAX_FILES = 10
+MAX_LINKS = 10
+MAX_TEXT = 10_000
+
+
+def file_refusal(name: str, size: int, max_bytes: int) -> str | None:
+    ext = PurePath(name).suffix.lower()
+    if ext not in DELIVERABLE_EXTENSIONS:
+        allowed = ", ".join(sorted(e.lstrip(".") for e in DELIVERABLE_EXTENSIONS))
+        return f"Upload one of these file types: {allowed}."
+    if size > max_bytes:
+        return f"Files can be at most {max_bytes // (1024 * 1024) or 1} MB."
+    if size == 0:
+        return "The file is empty."
+    return None
+
+
+def link_refusal(url: str) -> str | None:
+    if len(url) > 500:
+        return "Links are at most 500 characters."
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "Links start with http:// or https://."
+    return None
+
+
+# --- Auto-approval -------------------------------------------------------------------------
+
+REMINDER_DAYS_BEFORE = (2, 1)  # reminders go out this many days before auto-approval
+
+
+def auto_approve_at(submitted_at: datetime, days: int) -> datetime:
+    return submitted_at + timedelta(days=days)
+
+
+def reminders_due(submitted_at: datetime, now: datetime, days: int, sent: int) -> int:
+    """How many reminders should have gone out by `now` (≥ `sent`); the caller sends
+    one when this grows and stores it, so each reminder goes out once."""
+    deadline = auto_approve_at(submitted_at, days)
+    due = sum(1 for d in REMINDER_DAYS_BEFORE if now >= deadline - timedelta(days=d))
+    return max(due, sent)
+
+
+def is_auto_approval_due(submitted_at: datetime, now: datetime, days: int) -> bool:
+    return now >= auto_approve_at(submitted_at, days)

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+
+class MilestoneIO(Schema):
+    title: str = Field(..., min_length=1, max_length=140)
+    amount_minor: int = Field(..., gt=0)
+    due_date: date | None = None
+
+
+class MilestonesIn(Schema):
+    milestones: list[MilestoneIO] = Field(..., max_length=20)
+
+
+class ItemOut(Schema):
+    id: int
+    kind: str
+    name: str
+    size: int
+    url: str  # the link itself, or the access-checked download URL of a file
+
+
+class SubmissionOut(Schema):
+    id: int
+    version: int
+    text: str
+    created_at: datetime
+    decision: str
+    decided_at: datetime | None
+    comments: str
+    items: list[ItemOut]
+
+
+class SubmissionIn(Schema):
+    text: str = Field("", max_length=10_000)
+    links: list[str] = Field(default_factory=list, max_length=10)
+
+
+class ProposalOut(Schema):
+    id: int
+    side: str
+    to_candidate_minor: int
+    note: str
+    status: str
+    created_at: datetime
+
+
+class DisputeOut(Schema):
+    id: int
+    engagement_id: int
+    opener_side: str
+    opener_statement: str
+    response_statement: str
+    status: str
+    resolution: str
+    to_candidate_minor: int | None
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+class EngagementOut(Schema):
+    id: int
+    title: str
+    status: str
+    my_side: str
+    candidate_id: int
+    candidate_name: str
+    employer_id: int
+    employer_name: str
+    fee_minor: int
+    currency: str
+    start_date: date | None
+    due_date: date | None
+    change_rounds: int
+    created_at: datetime
+    started_at: datetime | None
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    paid_at: datetime | None
+    cancelled_at: datetime | None
+    released_minor: int | None
+
+
+class EngagementDetailOut(EngagementOut):
+    scope: str
+    deliverables: str
+    milestones: list[MilestoneIO]
+    submissions: list[SubmissionOut]
+    actions: list[str]
+    change_rounds_left: int
+    pending_proposal: ProposalOut | None
+    can_accept_proposal: bool
+    dispute: DisputeOut | None
+    minutes_logged: int
+    effective_hourly_rate_minor: int | None  # only for the candidate
+
+
+class CommentsIn(Schema):
+    comments: str = Field("", max_length=5000)
+
+
+class CancelIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+class SplitIn(Schema):
+    to_candidate_minor: int = Field(..., ge=0)
+    note: str = Field("", max_length=2000)
+
+
+class StatementIn(Schema):
+    statement: str = Field(..., min_length=1, max_length=5000)
+
+
+class ResolveIn(Schema):
+    to_candidate_minor: int = Field(..., ge=0)
+    resolution: str = Field(..., min_length=1, max_length=5000)
+
+
+class TimeLogIn(Schema):
+    day: date
+    minutes: int = Field(..., gt=0, le=24 * 60)
+    note: str = Field("", max_length=200)
+
+
+class TimeLogOut(Schema):
+    id: int
+    day: date
+    minutes: int
+    note: str

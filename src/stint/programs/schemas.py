@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+
+class ProgramIn(Schema):
+    institution_id: int
+    name: str = Field(..., min_length=3, max_length=140)
+    description: str = Field("", max_length=5000)
+    credit_bearing: bool = False
+    credits: int = Field(0, ge=0, le=60)
+    priority_mode: Literal["none", "tie_break", "override"] = "none"
+
+
+class ProgramOut(Schema):
+    id: int
+    institution_id: int
+    institution: str
+    name: str
+    description: str
+    credit_bearing: bool
+    credits: int
+    status: str
+    priority_mode: str
+    ranking_opens: datetime | None
+    ranking_closes: datetime | None
+    my_roles: list[str]
+
+
+class WindowIn(Schema):
+    ranking_opens: datetime
+    ranking_closes: datetime
+
+
+class EntryIn(Schema):
+    opportunity_id: int
+    openings: int = Field(1, ge=1, le=1000)
+
+
+class DecisionIn(Schema):
+    accept: bool
+
+
+class EntryOut(Schema):
+    id: int
+    opportunity_id: int
+    title: str
+    employer: str
+    openings: int
+    status: str
+    proposed_by_side: str
+
+
+class CohortIn(Schema):
+    student_ids: list[int] = Field(default_factory=list, max_length=5000)
+    emails: list[str] = Field(default_factory=list, max_length=5000)
+
+
+class CohortMemberOut(Schema):
+    student_id: int
+    email: str
+    name: str
+
+
+class MyRankingsIn(Schema):
+    entry_ids: list[int] = Field(..., max_length=10)
+
+
+class RankingOut(Schema):
+    entry_id: int
+    title: str
+    rank: int
+    fit_score: float | None
+
+
+class ChoiceOut(Schema):
+    entry_id: int
+    title: str
+    employer: str
+    fit_score: float
+    fit_explanation: list[str]
+    excluded_because: list[str]
+
+
+class EmployerChoiceIn(Schema):
+    student_id: int
+    rank: int | None = Field(None, ge=1)
+    score: float | None = None
+
+
+class EmployerRankingsIn(Schema):
+    choices: list[EmployerChoiceIn] = Field(default_factory=list, max_length=5000)
+
+
+class ApplicantOut(Schema):
+    student_id: int
+    name: str
+    fit_score: float | None
+    rank: int | None
+    score: float | None
+
+
+class PrioritiesIn(Schema):
+    student_ids: list[int] = Field(..., max_length=50000)
+
+
+class RunIn(Schema):
+    optimal: Literal["student", "project"] = "student"
+
+
+class RunOut(Schema):
+    id: int
+    program_id: int
+    status: str
+    progress: int
+    optimal: str
+    engine_version: str
+    published: bool
+    error: str
+    stats: dict[str, Any]
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class PublishOut(Schema):
+    run: RunOut
+    offers_created: int
+    skipped: list[str]
+
+
+class ResultOut(Schema):
+    published: bool
+    entry_id: int | None
+    title: str | None
+    choice: int | None
+    explanation: list[str]
+
+
+class CreditOut(Schema):
+    student_id: int
+    email: str
+    opportunity: str
+    credits: int
+    status: str
+    created_at: datetime
+
+
+class CreditRefreshOut(Schema):
+    created: int
+    records: list[CreditOut]

@@ -1,0 +1,115 @@
+"""Races on PostgreSQL with real threads: money is released exactly once.
+
+Run in CI's PostgreSQL pass:
+`DATABASE_URL=postgres://postgres@127.0.0.1:5432/stint_test pytest tests/engagements`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import F
+
+from stint.accounts.models import User
+from stint.core.errors import ConflictError
+from stint.engagements import services
+from stint.engagements.models import Engagement, Submission
+from stint.payments.models import LedgerTransaction
+from tests.engagements.conftest import (
+    FEE,
+    candidate_balance,
+    candidate_share,
+    escrow,
+    ledger_is_balanced,
+)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgres() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "row-lock races need PostgreSQL (SQLite serialises writers); "
+            "CI runs these with DATABASE_URL=postgres://…"
+        )
+
+
+def race(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls at the same moment in threads; each result or exception."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def released_once(e: Engagement, alice: User) -> None:
+    e.refresh_from_db()
+    assert e.status == "paid"
+    releases = LedgerTransaction.objects.filter(ref=e.ledger_ref, kind="escrow_release")
+    assert releases.count() == 1
+    assert escrow(e) == 0 and candidate_balance(alice) == candidate_share(FEE)
+    ledger_is_balanced()
+
+
+@pytest.fixture
+def submitted(engagement: Engagement, alice: User) -> Engagement:
+    services.engagement_start(actor=alice, engagement_id=engagement.pk)
+    services.submission_create(actor=alice, engagement_id=engagement.pk, text="done")
+    return engagement
+
+
+def test_two_approvals_at_once_release_once(
+    submitted: Engagement, alice: User, bob: User, acme_member: User
+) -> None:
+    results = race(
+        lambda: services.submission_approve(actor=bob, engagement_id=submitted.pk),
+        lambda: services.submission_approve(actor=acme_member, engagement_id=submitted.pk),
+    )
+    assert sum(isinstance(r, Engagement) for r in results) == 1, results
+    assert sum(isinstance(r, ConflictError) for r in results) == 1, results
+    released_once(submitted, alice)
+
+
+def test_approval_racing_auto_approval_releases_once(
+    submitted: Engagement, alice: User, bob: User, settings: Any
+) -> None:
+    Submission.objects.filter(engagement=submitted).update(
+        created_at=F("created_at") - timedelta(days=settings.STINT_AUTO_APPROVE_DAYS + 1)
+    )
+    results = race(
+        lambda: services.submission_approve(actor=bob, engagement_id=submitted.pk),
+        lambda: services.engagement_auto_approve(engagement_id=submitted.pk),
+    )
+    approved_by_bob = isinstance(results[0], Engagement)
+    assert approved_by_bob != (results[1] is True), results  # exactly one of them won
+    released_once(submitted, alice)
+
+
+def test_opening_twice_at_once_makes_one_funded_engagement(engagement: Engagement) -> None:
+    results = race(
+        lambda: services.engagement_open_from_offer(offer_id=engagement.offer_id),
+        lambda: services.engagement_open_from_offer(offer_id=engagement.offer_id),
+    )
+    assert all(isinstance(r, Engagement) and r.pk == engagement.pk for r in results), results
+    assert Engagement.objects.count() == 1
+    assert LedgerTransaction.objects.filter(ref=engagement.ledger_ref).count() == 1

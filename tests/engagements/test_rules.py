@@ -1,0 +1,111 @@
+"""The pure rules: the transition table, change rounds, money, deliverables, reminders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from stint.engagements import rules
+from stint.engagements.models import EngagementStatus
+
+
+def test_table_covers_only_known_statuses() -> None:
+    assert set(EngagementStatus.values) == rules.STATUSES
+    for (status, _action), (target, sides) in rules.TRANSITIONS.items():
+        assert status in rules.STATUSES and target in rules.STATUSES and sides
+        assert status not in rules.TERMINAL  # nothing leaves a terminal state
+
+
+def test_the_happy_path_and_who_walks_it() -> None:
+    path = [
+        (rules.FUNDED, rules.START, rules.CANDIDATE, rules.IN_PROGRESS),
+        (rules.IN_PROGRESS, rules.SUBMIT, rules.CANDIDATE, rules.SUBMITTED),
+        (rules.SUBMITTED, rules.REQUEST_CHANGES, rules.EMPLOYER, rules.CHANGES_REQUESTED),
+        (rules.CHANGES_REQUESTED, rules.SUBMIT, rules.CANDIDATE, rules.SUBMITTED),
+        (rules.SUBMITTED, rules.APPROVE, rules.EMPLOYER, rules.APPROVED),
+        (rules.APPROVED, rules.RELEASE, rules.EMPLOYER, rules.PAID),
+    ]
+    for status, action, side, target in path:
+        assert rules.refusal(status, action, side) is None
+        assert rules.target_of(status, action) == target
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "side"),
+    [
+        (rules.SUBMITTED, rules.APPROVE, rules.CANDIDATE),  # no approving your own work
+        (rules.FUNDED, rules.START, rules.EMPLOYER),
+        (rules.IN_PROGRESS, rules.CANCEL, rules.EMPLOYER),  # work started: no full refund
+        (rules.FUNDED, rules.DISPUTE, rules.CANDIDATE),
+        (rules.DISPUTED, rules.RESOLVE, rules.EMPLOYER),
+        (rules.PAID, rules.DISPUTE, rules.EMPLOYER),
+        (rules.SUBMITTED, rules.AUTO_APPROVE, rules.EMPLOYER),
+        (rules.CANCELLED, rules.START, rules.CANDIDATE),
+    ],
+)
+def test_refusals(status: str, action: str, side: str) -> None:
+    assert rules.refusal(status, action, side)
+
+
+def test_allowed_actions_per_side() -> None:
+    assert rules.allowed_actions(rules.FUNDED, rules.CANDIDATE) == [rules.START, rules.CANCEL]
+    assert rules.allowed_actions(rules.FUNDED, rules.EMPLOYER) == [rules.CANCEL]
+    assert rules.APPROVE in rules.allowed_actions(rules.SUBMITTED, rules.EMPLOYER)
+    assert rules.APPROVE not in rules.allowed_actions(rules.SUBMITTED, rules.CANDIDATE)
+    assert rules.allowed_actions(rules.PAID, rules.EMPLOYER) == []
+
+
+def test_change_rounds_are_bounded() -> None:
+    assert rules.change_round_refusal(0, 3) is None
+    assert rules.change_round_refusal(2, 3) is None
+    assert rules.change_round_refusal(3, 3)
+
+
+def test_split_amounts() -> None:
+    assert rules.split_refusal(0, 100) is None
+    assert rules.split_refusal(100, 100) is None
+    assert rules.split_refusal(101, 100)
+    assert rules.split_refusal(-1, 100)
+    assert rules.split_refusal(True, 100)  # type: ignore[arg-type]
+
+
+def test_milestones_must_add_up() -> None:
+    spec = rules.MilestoneSpec
+    assert rules.milestones_refusal([], 100) is None
+    assert rules.milestones_refusal([spec("a", 40), spec("b", 60)], 100) is None
+    assert rules.milestones_refusal([spec("a", 40), spec("b", 50)], 100) == (
+        "milestones",
+        "The milestones' shares must add up to the fee.",
+    )
+    assert rules.milestones_refusal([spec(" ", 100)], 100)[0] == "milestones.0.title"  # type: ignore[index]
+    assert rules.milestones_refusal([spec("a", 0), spec("b", 100)], 100)[0] == (  # type: ignore[index]
+        "milestones.0.amount_minor"
+    )
+
+
+def test_effective_hourly_rate() -> None:
+    assert rules.effective_hourly_rate(50_000, 0) is None
+    assert rules.effective_hourly_rate(50_000, 600) == 5_000  # 500.00 over 10 h
+    assert rules.effective_hourly_rate(100, 7) == 857  # rounded down
+
+
+def test_deliverable_files_and_links() -> None:
+    assert rules.file_refusal("report.pdf", 10, 100) is None
+    assert rules.file_refusal("run.exe", 10, 100)
+    assert rules.file_refusal("big.zip", 101, 100)
+    assert rules.file_refusal("empty.csv", 0, 100)
+    assert rules.link_refusal("https://github.com/x/y") is None
+    assert rules.link_refusal("javascript:alert(1)")
+    assert rules.link_refusal("ftp://example.com/x")
+
+
+def test_reminders_go_out_once_each_before_auto_approval() -> None:
+    t0 = datetime(2030, 1, 1, tzinfo=UTC)
+    days = 7
+    assert rules.reminders_due(t0, t0 + timedelta(days=4), days, 0) == 0
+    assert rules.reminders_due(t0, t0 + timedelta(days=5), days, 0) == 1  # 2 days before
+    assert rules.reminders_due(t0, t0 + timedelta(days=6), days, 1) == 2  # 1 day before
+    assert rules.reminders_due(t0, t0 + timedelta(days=6), days, 2) == 2  # nothing new
+    assert not rules.is_auto_approval_due(t0, t0 + timedelta(days=6, hours=23), days)
+    assert rules.is_auto_approval_due(t0, t0 + timedelta(days=7), days)
