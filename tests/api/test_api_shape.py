@@ -40,3 +40,23 @@ def test_every_error_shares_one_shape(alice: User, api_for) -> None:  # type: ig
 def test_wrong_types_in_path_are_422_not_500(alice: User, api_for) -> None:  # type: ignore[no-untyped-def]
     r = api_for(alice).get("/api/v1/orgs/abc")
     assert r.status_code in {404, 422}
+
+
+def test_nul_characters_are_refused_with_the_field_named(alice: User, api_for) -> None:  # type: ignore[no-untyped-def]
+    from stint.accounts.models import ApiToken
+
+    api = api_for(alice)
+    before = ApiToken.objects.count()
+    r = api.post("/api/v1/tokens", {"name": "bad\x00name"}, content_type="application/json")
+    assert r.status_code == 400
+    assert r.json()["errors"] == [
+        {"field": "name", "message": "Text may not contain NUL characters."}
+    ]
+    assert ApiToken.objects.count() == before
+    r = api.get("/api/v1/opportunities", {"q": "x\x00y"})
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "q"
+
+
+def test_nul_in_html_forms_is_a_400(alice: User, client_for) -> None:  # type: ignore[no-untyped-def]
+    r = client_for(alice).post("/account/settings/", {"action": "token", "name": "a\x00b"})
+    assert r.status_code == 400

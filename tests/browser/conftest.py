@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,17 @@ def screenshot(page: Any, request: pytest.FixtureRequest) -> Any:
         return path
 
     return take
+
+
+# --- Shared helpers for the flow tests (additive: the fixtures above are unchanged) ---------
+
+
+def log_in(page: Any, base_url: str, email: str, password: str) -> None:
+    """Switch the window to another person: forget the current session, then log in
+    through the form as a person would and land on the dashboard."""
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password:", exact=True).fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(r".*/dashboard/$"))

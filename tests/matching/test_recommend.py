@@ -194,3 +194,58 @@ def test_suggested_candidates_are_for_the_employer_only(
     )
     page = client_for(bob).get(f"/applications/opportunity/{o.pk}/")
     assert b'id="suggested"' in page.content and b"Invite Alice" in page.content
+
+
+def test_employer_follow_up_history_feeds_growth_potential(
+    alice: User, acme: Organisation, bob: User, skills
+) -> None:  # type: ignore[no-untyped-def]
+    from stint.applications.models import Offer
+    from stint.engagements.models import Engagement, FollowUpOffer
+    from stint.matching.engine import employer_stats_for
+    from tests.personas import make_user
+
+    _candidate(alice, [skills["python"]])
+    past = _opportunity(acme, "Past work", [skills["python"]])
+    for i in range(4):
+        intern = make_user(f"intern{i}@example.com", candidate=True)
+        application = Application.objects.create(
+            opportunity=past, candidate=intern, status="accepted"
+        )
+        offer = Offer.objects.create(
+            application=application,
+            fee_minor=50_000,
+            currency="USD",
+            scope="s",
+            expires_at=timezone.now(),
+            status="accepted",
+        )
+        e = Engagement.objects.create(
+            application=application,
+            offer=offer,
+            opportunity=past,
+            candidate=intern,
+            employer=acme,
+            status="paid",
+            approved_at=timezone.now(),
+            paid_at=timezone.now(),
+            funded_at=timezone.now(),
+            released_minor=50_000,
+            title="Past work",
+            scope="s",
+            fee_minor=50_000,
+            currency="USD",
+        )
+        if i < 3:  # three of four interns were invited to a longer role
+            FollowUpOffer.objects.create(
+                engagement=e, employer=acme, candidate=intern, kind="job", role_title="Analyst"
+            )
+    stats = employer_stats_for([acme.pk])[acme.pk]
+    assert stats.completed_engagements == 4 and stats.follow_up_offer_rate == 0.75
+    Opportunity.objects.filter(pk=past.pk).update(status="closed")
+    fresh = _opportunity(acme, "New work", [skills["python"]])
+    rec = next(r for r in recommendations_for(alice).items if r.opportunity.pk == fresh.pk)
+    assert rec.worth["growth_potential"]["value"] == 0.75
+    assert (
+        "3 of" in rec.worth["growth_potential"]["sentence"]
+        or "75" in rec.worth["growth_potential"]["sentence"]
+    )

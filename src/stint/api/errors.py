@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from stint.api.parser import MESSAGE, NulCharacters
 from stint.core.errors import DomainError, Forbidden, NotFound
 
 log = logging.getLogger("stint.api")
@@ -88,6 +89,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        cause = exc.__cause__
+        if isinstance(cause, NulCharacters):
+            errors = [{"field": f, "message": MESSAGE} for f in cause.fields]
+            return api.create_response(request, error_body(MESSAGE, errors), status=400)
         return api.create_response(request, error_body(str(exc)), status=exc.status_code)
 
     @api.exception_handler(Exception)

@@ -70,7 +70,10 @@ INSTALLED_APPS = [
     "stint.engagements",
     "stint.reviews",
     "stint.programs",
+    "stint.growth",
     "stint.institutions",
+    "stint.moderation",
+    "stint.privacy",
     "stint.api",
     "stint.dashboard",
     "stint.demo",
@@ -78,11 +81,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "stint.moderation.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "stint.core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "stint.moderation.middleware.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -278,6 +284,27 @@ STINT_MAX_CHANGE_ROUNDS = env_int("STINT_MAX_CHANGE_ROUNDS", 3)
 STINT_INDEX_BUILD = env_str("STINT_INDEX_BUILD", "background")
 # Reviews become visible when both sides are in, or after this many days.
 STINT_REVIEW_REVEAL_DAYS = env_int("STINT_REVIEW_REVEAL_DAYS", 14)
+
+# --- Trust and safety, privacy and data retention (stint.moderation, stint.privacy). ---------
+# Cache-based rate limits: "<count>/<seconds>" per user (or IP when anonymous).
+STINT_RATE_LIMIT_APPLY = env_str("STINT_RATE_LIMIT_APPLY", "10/3600")
+STINT_RATE_LIMIT_MESSAGE = env_str("STINT_RATE_LIMIT_MESSAGE", "30/600")
+STINT_RATE_LIMIT_REPORT = env_str("STINT_RATE_LIMIT_REPORT", "20/3600")
+# Employer verification documents: at most this many files of this size (PDF, PNG, JPEG).
+STINT_VERIFICATION_DOC_MAX_BYTES = env_int("STINT_VERIFICATION_DOC_MAX_BYTES", 5 * 1024 * 1024)
+STINT_VERIFICATION_MAX_DOCS = env_int("STINT_VERIFICATION_MAX_DOCS", 5)
+# Retention: how long each kind of record is kept before `manage.py privacy_purge` removes it.
+STINT_RETENTION_DAYS_EXPORT = env_int("STINT_RETENTION_DAYS_EXPORT", 7)  # data-export zips
+STINT_RETENTION_DAYS_AUDIT = env_int("STINT_RETENTION_DAYS_AUDIT", 730)  # audit log
+STINT_RETENTION_DAYS_REPORTS = env_int("STINT_RETENTION_DAYS_REPORTS", 365)  # closed reports
+# Verification documents after the request was decided.
+STINT_RETENTION_DAYS_VERIFICATION_DOCS = env_int("STINT_RETENTION_DAYS_VERIFICATION_DOCS", 90)
+# Read notifications.
+STINT_RETENTION_DAYS_NOTIFICATIONS = env_int("STINT_RETENTION_DAYS_NOTIFICATIONS", 365)
+# The ledger, engagements and invoices are kept (anonymised on account deletion) for the
+# statutory bookkeeping period; nothing purges them automatically.
+STINT_RETENTION_DAYS_LEDGER = env_int("STINT_RETENTION_DAYS_LEDGER", 3650)
+# --- End of trust and safety settings. ------------------------------------------------------
 
 LOGGING = {
     "version": 1,

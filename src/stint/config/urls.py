@@ -21,9 +21,12 @@ urlpatterns = [
     path("engagements/", include("stint.engagements.urls")),
     path("payments/", include("stint.payments.urls")),
     path("reviews/", include("stint.reviews.urls")),
+    path("growth/", include("stint.growth.urls")),
     path("institutions/", include("stint.institutions.urls")),
     path("programs/", include("stint.programs.urls")),
     path("p/", include("stint.reviews.portfolio_urls")),
+    path("moderation/", include("stint.moderation.urls")),
+    path("privacy/", include("stint.privacy.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -110,7 +110,7 @@ def line_chart(
             raise ValueError(
                 f"series {s.name!r} has {len(s.values)} values for {len(labels)} labels"
             )
-    left, right, top_pad, bottom = 56, 16, 16, 46
+    left, right, top_pad, bottom = 56, 40, 16, 46  # room for the last, centred label
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     top = _nice_max(max((v for s in series for v in s.values), default=0))
     parts = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from stint.core.errors import Forbidden, NotFound
 from stint.core.views import error_403, error_404
@@ -24,4 +24,39 @@ class AccessErrorMiddleware:
             return error_404(request, exception)
         if isinstance(exception, Forbidden):
             return error_403(request, exception)
+        return None
+
+
+class RejectNulMiddleware:
+    """Query strings and form fields with a NUL character are refused with 400
+    before any view runs: PostgreSQL text cannot hold one, so they could only
+    fail later as a server error. (JSON bodies are checked by the API's parser,
+    which names the field.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        bad = self._bad_field(request)
+        if bad is not None:
+            message = "Text may not contain NUL characters."
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": message, "errors": [{"field": bad, "message": message}]}, status=400
+                )
+            return HttpResponse(message, status=400, content_type="text/plain")
+        return self.get_response(request)
+
+    @staticmethod
+    def _bad_field(request: HttpRequest) -> str | None:
+        sources = [request.GET]
+        if request.method == "POST" and request.content_type in {
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        }:
+            sources.append(request.POST)
+        for data in sources:
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    return key.replace("\x00", "")
         return None

@@ -8,6 +8,7 @@ leak into templates or API schemas: callers get plain dicts/dataclasses.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -33,6 +34,7 @@ __all__ = [
     "ENGINE_VERSION",
     "FitView",
     "candidate_data",
+    "employer_stats_for",
     "fit_for",
     "fit_of",
     "fit_view",
@@ -200,6 +202,35 @@ def opportunity_data(
     )
 
 
+def employer_stats_for(employer_ids: Iterable[int]) -> dict[int, em.EmployerStats]:
+    """Growth potential per employer: completed (paid or resolved) engagements and
+    the share of them followed by a follow-up offer that was not withdrawn.
+    Employers with no history get EmployerStats() (unknown)."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    ids = list(set(employer_ids))
+    engagement = apps.get_model("engagements", "Engagement")
+    follow_up = apps.get_model("engagements", "FollowUpOffer")
+    rows = (
+        engagement.objects.filter(employer_id__in=ids, status__in=("paid", "resolved"))
+        .annotate(
+            followed=Exists(
+                follow_up.objects.filter(engagement=OuterRef("pk")).exclude(status="withdrawn")
+            )
+        )
+        .values("employer_id")
+        .annotate(total=Count("id"), followed_n=Count("id", filter=Q(followed=True)))
+    )
+    out = {i: em.EmployerStats() for i in ids}
+    for row in rows:
+        total = row["total"]
+        out[row["employer_id"]] = em.EmployerStats(
+            follow_up_offer_rate=round(row["followed_n"] / total, 4) if total else None,
+            completed_engagements=total,
+        )
+    return out
+
+
 # --- Scores -----------------------------------------------------------------------------------
 
 
@@ -237,7 +268,8 @@ def fit_view(result: Any) -> FitView:
 
 
 def worth_for(user: User, opportunity: Opportunity) -> dict[str, Any]:
-    return worth_of(candidate_data(user), opportunity_data(opportunity))
+    stats = employer_stats_for([opportunity.employer_id])[opportunity.employer_id]
+    return worth_of(candidate_data(user), opportunity_data(opportunity, stats))
 
 
 def worth_of(candidate: em.Candidate, opportunity: em.Opportunity) -> dict[str, Any]:

@@ -82,7 +82,9 @@ class Holder(Generic[IndexT]):
     # --- loading rows -------------------------------------------------------------
     def _load(self, ids: Iterable[int] | None) -> list[Any]:
         if self.kind == IndexChange.Kind.OPPORTUNITY:
-            return [engine.opportunity_data(o) for o in _published_opportunities(ids)]
+            rows = list(_published_opportunities(ids))
+            stats = engine.employer_stats_for({o.employer_id for o in rows})
+            return [engine.opportunity_data(o, stats[o.employer_id]) for o in rows]
         profiles = list(_candidate_profiles(ids))
         insts = _affiliations([p.user_id for p in profiles])
         return [

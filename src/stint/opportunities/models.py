@@ -13,6 +13,9 @@ from stint.core.money import CURRENCY_CHOICES
 class OpportunityStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+    # Publishing was held by posting screening (stint.opportunities.screening) or
+    # moderation: a platform admin releases or refuses it. Browse shows only "published".
+    IN_REVIEW = "in_review", "In review"
     CLOSED = "closed", "Closed"
     FILLED = "filled", "Filled"
     ARCHIVED = "archived", "Archived"
@@ -71,6 +74,8 @@ class Opportunity(models.Model):
         max_length=10, choices=OpportunityStatus.choices, default=OpportunityStatus.DRAFT
     )
     clarity_score = models.FloatField(null=True, blank=True)
+    # Why publishing is held for review: [{"code", "field", "message"}] from the screens.
+    review_flags = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -79,7 +84,14 @@ class Opportunity(models.Model):
     class Meta:
         ordering: ClassVar = ["-published_at", "-created_at"]
         indexes: ClassVar = [
-            models.Index(fields=["status", "-published_at"]),
+            # Browse, newest first: the page is read in index order (LIMIT 20, no sort),
+            # the id breaks ties as the ORDER BY does (docs/bench/load.md).
+            models.Index(fields=["status", "-published_at", "-id"], name="opp_browse_newest_idx"),
+            # Browse's count: who may see what is decided from this index alone,
+            # without reading the wide rows (docs/bench/load.md).
+            models.Index(
+                fields=["status", "visibility", "employer"], name="opp_browse_visible_idx"
+            ),
             models.Index(fields=["employer", "status"]),
         ]
         constraints: ClassVar = [

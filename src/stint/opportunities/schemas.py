@@ -189,7 +189,7 @@ class HiddenOut(Schema):
 class BrowseFilters(Schema):
     q: str = Field("", max_length=200)
     skills: list[str] = Field(default_factory=list, description="Skill ids (any of them)")
-    min_hourly_minor: int | None = Field(None, ge=0)
+    min_hourly_minor: int | None = Field(None, ge=0, le=100_000_000)
     max_hours: int | None = Field(None, ge=1, le=40)
     work_mode: WorkModeName | None = None
     starts_after: date | None = None

@@ -23,7 +23,7 @@ from stint.matching.engine import skill_label
 from stint.matching.postings import clarity_for
 from stint.matching.tasks import opportunity_changed
 from stint.notifications.services import notify
-from stint.opportunities import rules
+from stint.opportunities import rules, screening
 from stint.opportunities.models import (
     HiddenOpportunity,
     Need,
@@ -402,12 +402,23 @@ def opportunity_transition(*, actor: User, opportunity_id: int, status: str) -> 
             raise DomainError(
                 "apply_by_past", "The apply-by date has passed; move it later first.", "apply_by"
             )
+        # Screens registered by higher apps (moderation) may hold it for an admin's review.
+        flags = screening.run_screens(opportunity)
+        if flags:
+            opportunity.status = OpportunityStatus.IN_REVIEW
+            opportunity.review_flags = flags
+            opportunity.updated_at = now
+            opportunity.save(update_fields=["status", "review_flags", "updated_at"])
+            return opportunity
         opportunity.published_at = now
+        opportunity.review_flags = []
     if status in rules.CLOSING:
         opportunity.closed_at = now
     opportunity.status = status
     opportunity.updated_at = now
-    opportunity.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
+    opportunity.save(
+        update_fields=["status", "published_at", "closed_at", "review_flags", "updated_at"]
+    )
     enqueue_on_commit(opportunity_changed, opportunity.pk)
     if status in rules.CLOSING:
         # Pending applicants get their answer once this commits (no ghosting).

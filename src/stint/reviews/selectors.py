@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -18,7 +18,7 @@ from stint.applications.models import Offer, OfferStatus
 from stint.core import charts
 from stint.core.errors import Forbidden, NotFound
 from stint.engagements.models import Engagement, FollowUpOffer, FollowUpStatus, VerifiedSkill
-from stint.matching.engine import taxonomy
+from stint.matching.engine import employer_stats_for, taxonomy
 from stint.opportunities.models import Opportunity
 from stint.orgs.models import Membership, Organisation, OrgKind
 from stint.orgs.selectors import access_organisation
@@ -311,24 +311,10 @@ def access_follow_up(
 
 def employer_stats(org: Organisation | int) -> EmployerStats:
     """The engine's growth-potential input: the share of an employer's completed
-    engagements followed by a follow-up offer (withdrawn ones do not count)."""
+    engagements followed by a follow-up offer (withdrawn ones do not count).
+    The rule lives in the matching adapter, which the index also uses."""
     org_id = org if isinstance(org, int) else org.pk
-    completed = Engagement.objects.filter(employer_id=org_id, status__in=rules.COMPLETED)
-    total = completed.count()
-    followed = (
-        completed.filter(
-            Exists(
-                FollowUpOffer.objects.filter(engagement=OuterRef("pk")).exclude(
-                    status=FollowUpStatus.WITHDRAWN
-                )
-            )
-        ).count()
-        if total
-        else 0
-    )
-    return EmployerStats(
-        follow_up_offer_rate=rules.rate(followed, total), completed_engagements=total
-    )
+    return employer_stats_for([org_id])[org_id]
 
 
 # --- Outcomes ----------------------------------------------------------------------------------

@@ -46,7 +46,9 @@ def _review_page(request: HttpRequest, engagement_id: int, **extra: Any) -> Http
         "s": state,
         "dimensions": rules.DIMENSIONS,
         "form": ReviewForm(side=side, skills=state.skills),
-        "verify_form": VerifySkillsForm(skills=state.skills, current=state.verified),
+        "verify_form": VerifySkillsForm(
+            skills=state.skills, current=state.verified, auto_id="verify_form_%s"
+        ),
         "follow_up_form": FollowUpForm(),
         "can_follow_up": state.side == rules.EMPLOYER
         and state.engagement.status in rules.FOLLOW_UP_ELIGIBLE,

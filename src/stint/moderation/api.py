@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from stint.core.schemas import ERRORS
+from stint.moderation import selectors, services
+from stint.moderation.models import AuditEntry, Report, VerificationRequest
+from stint.moderation.schemas import (
+    AuditOut,
+    DocumentOut,
+    HeldPostingOut,
+    ReasonIn,
+    ReportIn,
+    ReportOut,
+    ResolveIn,
+    VerificationOut,
+)
+from stint.opportunities.models import Opportunity
+from stint.orgs.selectors import access_organisation
+
+router = Router()
+
+
+def _verification(vr: VerificationRequest) -> VerificationOut:
+    return VerificationOut(
+        id=vr.pk,
+        organisation_id=vr.organisation_id,
+        organisation_name=vr.organisation.name,
+        email=vr.email,
+        website=vr.website,
+        note=vr.note,
+        status=vr.status,
+        reason=vr.reason,
+        created_at=vr.created_at,
+        decided_at=vr.decided_at,
+        documents=[
+            DocumentOut(id=d.pk, name=d.original_name, kind=d.kind, size=d.size)
+            for d in vr.documents.all()
+        ],
+    )
+
+
+def _report(r: Report) -> ReportOut:
+    return ReportOut(
+        id=r.pk,
+        target_type=r.target_type,
+        target_id=r.target_id,
+        reason=r.reason,
+        text=r.text,
+        status=r.status,
+        action=r.action,
+        note=r.note,
+        created_at=r.created_at,
+        resolved_at=r.resolved_at,
+    )
+
+
+def _held(o: Opportunity) -> HeldPostingOut:
+    return HeldPostingOut(
+        id=o.pk,
+        title=o.title,
+        employer_id=o.employer_id,
+        employer_name=o.employer.name,
+        status=o.status,
+        flags=list(o.review_flags or []),
+    )
+
+
+def _audit(e: AuditEntry) -> AuditOut:
+    return AuditOut(
+        id=e.pk,
+        at=e.at,
+        actor_id=e.actor_id,
+        action=e.action,
+        target_type=e.target_type,
+        target_id=e.target_id,
+        before=e.before,
+        after=e.after,
+        ip=e.ip,
+    )
+
+
+# --- Employers ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/orgs/{org_id}/verification-requests",
+    response={201: VerificationOut, **ERRORS},
+    summary="Ask a platform admin to verify your organisation (owners; multipart)",
+)
+def verification_request(
+    request: HttpRequest,
+    org_id: int,
+    note: Form[str] = "",
+    documents: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Status[VerificationOut]:
+    vr = services.verification_request(
+        actor=request.user, organisation_id=org_id, note=note, documents=documents or []
+    )
+    return Status(201, _verification(vr))
+
+
+@router.get(
+    "/orgs/{org_id}/verification-requests",
+    response={200: list[VerificationOut], **ERRORS},
+    summary="Your organisation's verification requests, newest first",
+)
+def verification_history(request: HttpRequest, org_id: int) -> list[VerificationOut]:
+    org, _ = access_organisation(actor=request.user, organisation_id=org_id)
+    return [
+        _verification(vr) for vr in selectors.requests_of(org.pk).select_related("organisation")
+    ]
+
+
+# --- Reports -----------------------------------------------------------------------------
+
+
+@router.post(
+    "/reports", response={201: ReportOut, **ERRORS}, summary="Report a posting, profile or message"
+)
+def report_create(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
+    report = services.report_create(actor=request.user, **payload.dict())
+    return Status(201, _report(report))
+
+
+# --- Platform admins ---------------------------------------------------------------------
+
+
+class StatusFilter(Schema):
+    status: str = ""
+
+
+@router.get(
+    "/moderation/verification-requests",
+    response={200: list[VerificationOut], **ERRORS},
+    summary="Admin: verification requests",
+)
+def admin_verifications(
+    request: HttpRequest, filters: Query[StatusFilter]
+) -> list[VerificationOut]:
+    qs = selectors.verification_requests(request.user, filters.status).prefetch_related("documents")
+    return [_verification(vr) for vr in qs[:200]]
+
+
+@router.post(
+    "/moderation/verification-requests/{request_id}/approve",
+    response={200: VerificationOut, **ERRORS},
+    summary="Admin: approve a verification request",
+)
+def admin_verification_approve(request: HttpRequest, request_id: int) -> VerificationOut:
+    return _verification(services.verification_approve(actor=request.user, request_id=request_id))
+
+
+@router.post(
+    "/moderation/verification-requests/{request_id}/refuse",
+    response={200: VerificationOut, **ERRORS},
+    summary="Admin: refuse a verification request, with a reason",
+)
+def admin_verification_refuse(
+    request: HttpRequest, request_id: int, payload: ReasonIn
+) -> VerificationOut:
+    vr = services.verification_refuse(
+        actor=request.user, request_id=request_id, reason=payload.reason
+    )
+    return _verification(vr)
+
+
+@router.get(
+    "/moderation/reports", response={200: list[ReportOut], **ERRORS}, summary="Admin: reports"
+)
+def admin_reports(request: HttpRequest, filters: Query[StatusFilter]) -> list[ReportOut]:
+    return [_report(r) for r in selectors.reports(request.user, filters.status)[:200]]
+
+
+@router.post(
+    "/moderation/reports/{report_id}/resolve",
+    response={200: ReportOut, **ERRORS},
+    summary="Admin: act on a report",
+)
+def admin_report_resolve(request: HttpRequest, report_id: int, payload: ResolveIn) -> ReportOut:
+    report = services.report_resolve(
+        actor=request.user, report_id=report_id, action=payload.action, note=payload.note
+    )
+    return _report(report)
+
+
+@router.get(
+    "/moderation/postings",
+    response={200: list[HeldPostingOut], **ERRORS},
+    summary="Admin: postings held for review",
+)
+def admin_postings(request: HttpRequest) -> list[HeldPostingOut]:
+    return [_held(o) for o in selectors.queue(request.user).postings]
+
+
+@router.post(
+    "/moderation/postings/{opportunity_id}/approve",
+    response={200: HeldPostingOut, **ERRORS},
+    summary="Admin: publish a held posting",
+)
+def admin_posting_approve(request: HttpRequest, opportunity_id: int) -> HeldPostingOut:
+    o = services.posting_review_approve(actor=request.user, opportunity_id=opportunity_id)
+    return _held(o)
+
+
+@router.post(
+    "/moderation/postings/{opportunity_id}/refuse",
+    response={200: HeldPostingOut, **ERRORS},
+    summary="Admin: refuse a held posting, with a reason",
+)
+def admin_posting_refuse(
+    request: HttpRequest, opportunity_id: int, payload: ReasonIn
+) -> HeldPostingOut:
+    o = services.posting_review_refuse(
+        actor=request.user, opportunity_id=opportunity_id, reason=payload.reason
+    )
+    return _held(o)
+
+
+class AuditFilters(Schema):
+    action: str = ""
+    actor: str = ""
+    target_type: str = ""
+    target_id: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@router.get(
+    "/moderation/audit", response={200: list[AuditOut], **ERRORS}, summary="Admin: the audit log"
+)
+def admin_audit(request: HttpRequest, filters: Query[AuditFilters]) -> list[AuditOut]:
+    query = selectors.AuditQuery(
+        action=filters.action,
+        actor=filters.actor,
+        target_type=filters.target_type,
+        target_id=filters.target_id,
+        since=filters.since,
+        until=filters.until,
+    )
+    limit = max(1, min(filters.limit, 500))
+    offset = max(0, filters.offset)
+    return [_audit(e) for e in selectors.audit_search(request.user, query)[offset : offset + limit]]

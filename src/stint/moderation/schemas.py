@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class DocumentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    size: int
+
+
+class VerificationOut(Schema):
+    id: int
+    organisation_id: int
+    organisation_name: str
+    email: str
+    website: str
+    note: str
+    status: str
+    reason: str
+    created_at: datetime
+    decided_at: datetime | None
+    documents: list[DocumentOut]
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=2000)
+
+
+class ReportIn(Schema):
+    target_type: Literal["opportunity", "profile", "message"]
+    target_id: int = Field(ge=1)
+    reason: str = Field(max_length=16)
+    text: str = Field("", max_length=2000)
+
+
+class ReportOut(Schema):
+    id: int
+    target_type: str
+    target_id: int
+    reason: str
+    text: str
+    status: str
+    action: str
+    note: str
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+class ResolveIn(Schema):
+    action: Literal["dismiss", "hide_posting", "warn", "suspend_user", "unverify_employer"]
+    note: str = Field("", max_length=2000)
+
+
+class HeldPostingOut(Schema):
+    id: int
+    title: str
+    employer_id: int
+    employer_name: str
+    status: str
+    flags: list[dict[str, Any]]
+
+
+class AuditOut(Schema):
+    id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    target_type: str
+    target_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    ip: str | None

@@ -1,0 +1,181 @@
+"""Reads for trust and safety: the admin queue, the audit log search, an
+employer's verification status and access to private documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from stint.accounts.models import User
+from stint.applications.models import Message
+from stint.core.errors import NotFound
+from stint.moderation.models import (
+    AuditEntry,
+    Report,
+    ReportStatus,
+    VerificationDocument,
+    VerificationRequest,
+    VerificationStatus,
+)
+from stint.opportunities.models import Opportunity, OpportunityStatus
+from stint.orgs import rules as org_rules
+from stint.orgs.models import Membership
+from stint.profiles.models import CandidateProfile
+
+
+def require_admin(actor: User) -> None:
+    """Moderation pages exist only for platform admins; others get NotFound."""
+    if not actor.is_authenticated or not actor.is_staff:
+        raise NotFound("No such page.")
+
+
+@dataclass
+class Queue:
+    verifications: list[VerificationRequest]
+    reports: list[Report]
+    postings: list[Opportunity]
+
+
+def queue(actor: User, limit: int = 100) -> Queue:
+    require_admin(actor)
+    return Queue(
+        verifications=list(
+            VerificationRequest.objects.filter(status=VerificationStatus.PENDING)
+            .select_related("organisation", "requested_by")
+            .prefetch_related("documents")
+            .order_by("created_at")[:limit]
+        ),
+        reports=list(
+            Report.objects.filter(status=ReportStatus.OPEN)
+            .select_related("reporter")
+            .order_by("created_at")[:limit]
+        ),
+        postings=list(
+            Opportunity.objects.filter(status=OpportunityStatus.IN_REVIEW)
+            .select_related("employer", "created_by")
+            .order_by("updated_at")[:limit]
+        ),
+    )
+
+
+def access_verification_request(*, actor: User, request_id: int) -> VerificationRequest:
+    require_admin(actor)
+    request = (
+        VerificationRequest.objects.select_related("organisation", "requested_by", "decided_by")
+        .prefetch_related("documents")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        raise NotFound("No such verification request.")
+    return request
+
+
+def verification_requests(actor: User, status: str = "") -> QuerySet[VerificationRequest]:
+    require_admin(actor)
+    qs = VerificationRequest.objects.select_related("organisation").order_by("-created_at", "-pk")
+    return qs.filter(status=status) if status else qs
+
+
+def requests_of(organisation_id: int) -> QuerySet[VerificationRequest]:
+    return VerificationRequest.objects.filter(organisation_id=organisation_id).prefetch_related(
+        "documents"
+    )
+
+
+def access_document(*, actor: User, document_id: int) -> VerificationDocument:
+    """Platform admins and the organisation's owners/admins; NotFound for others."""
+    doc = VerificationDocument.objects.select_related("request").filter(pk=document_id).first()
+    if doc is None or not actor.is_authenticated:
+        raise NotFound("No such document.")
+    if actor.is_staff:
+        return doc
+    m = Membership.objects.filter(user=actor, organisation_id=doc.request.organisation_id).first()
+    if m is None or not org_rules.can_manage(m.role):
+        raise NotFound("No such document.")
+    return doc
+
+
+def access_report(*, actor: User, report_id: int) -> Report:
+    require_admin(actor)
+    report = Report.objects.select_related("reporter", "resolved_by").filter(pk=report_id).first()
+    if report is None:
+        raise NotFound("No such report.")
+    return report
+
+
+def reports(actor: User, status: str = "") -> QuerySet[Report]:
+    require_admin(actor)
+    qs = Report.objects.select_related("reporter").order_by("-created_at", "-pk")
+    return qs.filter(status=status) if status else qs
+
+
+def target_summary(target_type: str, target_id: int) -> dict[str, Any]:
+    """What an admin needs to judge a report: a title and a text excerpt."""
+    if target_type == "opportunity":
+        o = Opportunity.objects.select_related("employer").filter(pk=target_id).first()
+        if o:
+            return {
+                "title": f"{o.title} ({o.employer.name})",
+                "text": o.summary[:1000],
+                "status": o.status,
+            }
+    elif target_type == "profile":
+        user = User.objects.filter(pk=target_id).first()
+        if user:
+            profile = CandidateProfile.objects.filter(user=user).first()
+            text = f"{profile.headline}\n{profile.bio}" if profile else ""
+            return {
+                "title": user.display_name,
+                "text": text[:1000],
+                "status": "active" if user.is_active else "suspended",
+            }
+    elif target_type == "message":
+        m = Message.objects.select_related("sender").filter(pk=target_id).first()
+        if m:
+            return {
+                "title": f"Message from {m.sender.display_name if m.sender else 'deleted user'}",
+                "text": m.body[:1000],
+                "status": "",
+            }
+    return {"title": "(gone)", "text": "", "status": ""}
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    action: str = ""
+    actor: str = ""  # an id or part of an email
+    target_type: str = ""
+    target_id: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def audit_search(actor: User, query: AuditQuery) -> QuerySet[AuditEntry]:
+    require_admin(actor)
+    qs = AuditEntry.objects.select_related("actor").order_by("-at", "-pk")
+    if query.action:
+        qs = qs.filter(action__istartswith=query.action)
+    if query.actor:
+        if query.actor.isdigit():
+            qs = qs.filter(actor_id=int(query.actor))
+        else:
+            qs = qs.filter(actor__email__icontains=query.actor)
+    if query.target_type:
+        qs = qs.filter(target_type=query.target_type)
+    if query.target_id:
+        qs = qs.filter(target_id=query.target_id)
+    if query.since:
+        qs = qs.filter(at__gte=query.since)
+    if query.until:
+        qs = qs.filter(at__lte=query.until)
+    return qs
+
+
+def open_reports_about(target_type: str, target_id: int) -> QuerySet[Report]:
+    return Report.objects.filter(
+        Q(target_type=target_type, target_id=target_id), status=ReportStatus.OPEN
+    )

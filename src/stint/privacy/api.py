@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest
+from ninja import Router, Status
+
+from stint.core.errors import NotFound
+from stint.core.schemas import ERRORS
+from stint.privacy import selectors, services
+from stint.privacy.models import DataExport, ExportStatus
+from stint.privacy.schemas import DeletedOut, DeleteIn, ExportOut
+
+router = Router()
+
+
+def _export(e: DataExport) -> ExportOut:
+    return ExportOut(
+        id=e.pk,
+        status=e.status,
+        size=e.size,
+        created_at=e.created_at,
+        ready_at=e.ready_at,
+        expires_at=e.expires_at,
+    )
+
+
+@router.post(
+    "/privacy/exports",
+    response={201: ExportOut, **ERRORS},
+    summary="Ask for a zip of all your data (built in the background)",
+)
+def export_request(request: HttpRequest) -> Status[ExportOut]:
+    return Status(201, _export(services.export_request(actor=request.user)))
+
+
+@router.get("/privacy/exports", response={200: list[ExportOut], **ERRORS}, summary="Your exports")
+def export_list(request: HttpRequest) -> list[ExportOut]:
+    return [_export(e) for e in selectors.exports_of(request.user)[:20]]
+
+
+@router.get(
+    "/privacy/exports/{export_id}/download",
+    response={200: None, **ERRORS},
+    summary="Download a ready export (owner only)",
+)
+def export_download(request: HttpRequest, export_id: int) -> FileResponse:
+    export = selectors.access_export(actor=request.user, export_id=export_id)
+    if export.status != ExportStatus.READY or not export.file:
+        raise NotFound("This export is not ready.")
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"stint-data-{export.created_at:%Y-%m-%d}.zip",
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.post(
+    "/privacy/account/delete",
+    response={200: DeletedOut, **ERRORS},
+    summary="Delete your account (your password confirms it)",
+)
+def account_delete(request: HttpRequest, payload: DeleteIn) -> DeletedOut:
+    services.account_delete(actor=request.user, password=payload.password)
+    return DeletedOut(deleted=True)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+
+class ExportOut(Schema):
+    id: int
+    status: str
+    size: int
+    created_at: datetime
+    ready_at: datetime | None
+    expires_at: datetime | None
+
+
+class DeleteIn(Schema):
+    password: str = Field(max_length=512)
+
+
+class DeletedOut(Schema):
+    deleted: bool

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stint.core.errors import DomainError
+from stint.core.forms import apply_domain_error
+from stint.privacy import selectors, services
+from stint.privacy.forms import DeleteAccountForm
+from stint.privacy.models import ExportStatus
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "privacy/overview.html",
+        {
+            "exports": selectors.exports_of(request.user)[:10],
+            "blockers": services.deletion_blockers(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def export_request(request: HttpRequest) -> HttpResponse:
+    try:
+        services.export_request(actor=request.user)
+        messages.success(request, "We are preparing your export; we will notify you when ready.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("privacy_overview")
+
+
+@login_required
+def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+    export = selectors.access_export(actor=request.user, export_id=export_id)
+    if export.status != ExportStatus.READY or not export.file:
+        return render(request, "404.html", status=404)
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"stint-data-{export.created_at:%Y-%m-%d}.zip",
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with apply_domain_error(form):
+            services.account_delete(actor=request.user, password=form.cleaned_data["password"])
+            logout(request)
+            messages.success(request, "Your account is deleted. Goodbye, and thank you.")
+            return redirect("home")
+    return render(
+        request,
+        "privacy/delete.html",
+        {"form": form, "blockers": services.deletion_blockers(request.user)},
+        status=422 if request.method == "POST" else 200,
+    )
