@@ -28,11 +28,12 @@ migrate: $(VENV)/.deps-run
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-# Serves the site with a task worker beside it; Ctrl-C stops both.
+# Serves the site with a task worker and the scheduler beside it; Ctrl-C stops all three.
 run: seed
 	@echo "Stint is starting at http://$(HOST):$(PORT)  (emails are printed here; Ctrl-C stops)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/python manage.py db_worker --interval 1 & \
+	  $(BIN)/python manage.py scheduler & \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: $(VENV)/.deps-run

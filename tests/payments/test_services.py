@@ -365,3 +365,25 @@ def test_a_key_written_between_check_and_insert_returns_the_first_result(
     assert SandboxRecord.objects.filter(kind="charge").count() == 1
     assert services.escrow_balance("engagement:1", USD) == usd(11_000)
     assert_reconciles()
+
+
+def test_provider_failures_are_counted_for_metrics() -> None:
+    from stint.core import metrics
+
+    def failures() -> float:
+        line = next(
+            (
+                row
+                for row in metrics.render().splitlines()
+                if row.startswith("stint_payment_failures_total")
+                and 'operation="charge"' in row
+                and 'provider="sandbox"' in row
+            ),
+            None,
+        )
+        return float(line.rsplit(" ", 1)[1]) if line else 0.0
+
+    before = failures()
+    with sandbox.sandbox_failures(charge="declined"), pytest.raises(DomainError):
+        fund()
+    assert failures() == before + 1

@@ -74,12 +74,14 @@ INSTALLED_APPS = [
     "stint.institutions",
     "stint.moderation",
     "stint.privacy",
+    "stint.ops",
     "stint.api",
     "stint.dashboard",
     "stint.demo",
 ]
 
 MIDDLEWARE = [
+    "stint.ops.middleware.RequestIdMiddleware",  # request ids in logs, latency for /metrics
     "django.middleware.security.SecurityMiddleware",
     "stint.moderation.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -314,3 +316,38 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Operations (stint.ops; see docs/deploy.md) ------------------------------------------
+# Structured logs: LOG_FORMAT=json prints one JSON object a line; every record carries
+# the request id (X-Request-ID) of the request that logged it.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+LOGGING["filters"] = {"request_id": {"()": "stint.ops.logs.RequestIdFilter"}}
+LOGGING["formatters"]["json"] = {"()": "stint.ops.logs.JsonFormatter"}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# /metrics: with a token, `Authorization: Bearer <token>` is required; without one only
+# direct (non-proxied) requests from 127.0.0.1 are answered.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+OPS_SCHEDULER_INTERVAL = env_int("OPS_SCHEDULER_INTERVAL", 30)
+# Database tasks RUNNING longer than this are assumed orphaned by a dead worker and requeued.
+OPS_STALE_TASK_MINUTES = env_int("OPS_STALE_TASK_MINUTES", 30)
+OPS_TASK_MAX_ATTEMPTS = env_int("OPS_TASK_MAX_ATTEMPTS", 3)
+OPS_HISTORY_DAYS = env_int("OPS_HISTORY_DAYS", 30)
+# Matching index snapshots (manage.py matching_snapshot; loaded at index build).
+OPS_INDEX_SNAPSHOT = env_bool("OPS_INDEX_SNAPSHOT", True)
+OPS_INDEX_SNAPSHOT_DIR = env_str("OPS_INDEX_SNAPSHOT_DIR", str(VAR_DIR / "indexes"))
+OPS_INDEX_SNAPSHOT_MAX_AGE = env_int("OPS_INDEX_SNAPSHOT_MAX_AGE", 24 * 3600)
+# With TASKS_BACKEND=rq: "database" queues tasks in the database while Redis is down
+# (drained by `db_worker --backend database`); "none" raises TaskBackendUnavailable.
+OPS_TASKS_FALLBACK = env_str("OPS_TASKS_FALLBACK", "database")
+if TASKS_BACKEND == "rq":
+    TASKS["default"]["BACKEND"] = "stint.ops.backends.ResilientRQBackend"
+    TASKS["default"]["OPTIONS"] = {
+        "FALLBACK": "database" if OPS_TASKS_FALLBACK == "database" else ""
+    }
+    if OPS_TASKS_FALLBACK == "database":
+        TASKS["database"] = {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": TASKS["default"]["QUEUES"],
+        }

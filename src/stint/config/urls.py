@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from stint.api.api import api
 from stint.core import views as core_views
+from stint.ops.views import metrics_view
 
 admin.site.site_header = "Stint administration"
 admin.site.site_title = "Stint admin"
@@ -10,6 +11,7 @@ admin.site.site_title = "Stint admin"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("dashboard/", include("stint.dashboard.urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("stint.accounts.urls")),

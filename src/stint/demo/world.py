@@ -1,5 +1,6 @@
 """The demo world: a few employers, an institution, candidates with varied
-profiles. Built with get-or-create so running it twice changes nothing."""
+profiles, and a marketplace between them (`stint.demo.market`). Built with
+get-or-create so running it twice changes nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stint.accounts.models import User
+from stint.demo.market import MarketSummary, build_market
 from stint.orgs.models import InstitutionDomain, Membership, Organisation, OrgKind, OrgRole
 from stint.orgs.services import affiliation_link_from_email
 
@@ -60,8 +62,14 @@ def _user(email: str, full_name: str, *, candidate: bool = False, staff: bool = 
     return user
 
 
+@dataclass(frozen=True)
+class World:
+    logins: list[DemoLogin]
+    market: MarketSummary
+
+
 @transaction.atomic
-def build_world() -> list[DemoLogin]:
+def build_world() -> World:
     logins: list[DemoLogin] = []
     _user("admin@demo.stint.local", "Platform Admin", staff=True)
     logins.append(
@@ -107,4 +115,4 @@ def build_world() -> list[DemoLogin]:
         user = _user(email, full_name, candidate=True)
         affiliation_link_from_email(user=user, email=email)
         logins.append(DemoLogin(email, "candidate", note))
-    return logins
+    return World(logins=logins, market=build_market(inst))

@@ -10,13 +10,19 @@ fall back to a slower exact path, so recommendations still work, degraded.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import pickle
+import shutil
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from django.apps import apps
@@ -30,6 +36,8 @@ from stint_engine.retrieval import CandidateIndex, OpportunityIndex, SkillSpace
 log = logging.getLogger(__name__)
 
 IndexT = TypeVar("IndexT", OpportunityIndex, CandidateIndex)
+
+SNAPSHOT_FORMAT = 1
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +102,12 @@ class Holder(Generic[IndexT]):
 
     # --- building ------------------------------------------------------------------
     def build(self) -> None:
-        """Build from the database (synchronously)."""
+        """Load a fresh-enough snapshot and catch up from the change log, or else
+        build from the database (synchronously)."""
+        if self.load_snapshot():
+            while self.catch_up():
+                pass
+            return
         started = time.perf_counter()
         last = (
             IndexChange.objects.filter(kind=self.kind)
@@ -172,6 +185,69 @@ class Holder(Generic[IndexT]):
             self.last_change = rows[-1][0]
             return len(ids)
 
+    # --- snapshots -----------------------------------------------------------------
+    def save_to(self, folder: Path) -> dict[str, Any]:
+        """Write the index and its data to `folder`; returns this holder's snapshot meta."""
+        with self.lock:
+            if self.index is None:
+                raise RuntimeError(f"the {self.kind} index is not built")
+            self.index.save(folder / self.kind)
+            with (folder / f"{self.kind}.data.pickle").open("wb") as fh:
+                pickle.dump(self.data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            return {
+                "last_change": self.last_change,
+                "fingerprint": _change_fingerprint(self.last_change),
+                "items": len(self.data),
+            }
+
+    def load_snapshot(self, root: Path | None = None) -> bool:
+        """Adopt the current snapshot if it is recent, of this database's change log,
+        and readable; False (and nothing changed) otherwise."""
+        if not getattr(settings, "OPS_INDEX_SNAPSHOT", True):
+            return False
+        current = (root or snapshot_root()) / "current"
+        try:
+            folder = current.resolve(strict=True)
+            meta = json.loads((folder / "meta.json").read_text())
+        except (OSError, ValueError):
+            return False
+        mine = meta.get("holders", {}).get(self.kind)
+        max_age = getattr(settings, "OPS_INDEX_SNAPSHOT_MAX_AGE", 24 * 3600)
+        if meta.get("format") != SNAPSHOT_FORMAT or not mine:
+            return False
+        if time.time() - float(meta.get("created_at", 0)) > max_age:
+            log.info("%s index snapshot %s is too old; building instead", self.kind, folder)
+            return False
+        last = int(mine.get("last_change") or 0)
+        # The change row the snapshot stopped at must still exist, unchanged: otherwise
+        # the snapshot belongs to another database (or a restore) and is ignored.
+        if last <= 0 or _change_fingerprint(last) != mine.get("fingerprint"):
+            log.info("%s index snapshot %s does not match this database", self.kind, folder)
+            return False
+        started = time.perf_counter()
+        try:
+            cls = OpportunityIndex if self.kind == IndexChange.Kind.OPPORTUNITY else CandidateIndex
+            index = cls.load(folder / self.kind)
+            with (folder / f"{self.kind}.data.pickle").open("rb") as fh:
+                # Written by snapshot_write into our own VAR_DIR, never from outside.
+                data = pickle.load(fh)  # noqa: S301
+        except Exception:
+            log.exception("reading the %s index snapshot %s failed; building", self.kind, folder)
+            return False
+        with self.lock:
+            self.index = index  # type: ignore[assignment]
+            self.data = data
+            self.last_change = last
+            self.built_at = float(meta["created_at"])
+        log.info(
+            "loaded %s index snapshot: %d items at change %d in %.2fs",
+            self.kind,
+            len(data),
+            last,
+            time.perf_counter() - started,
+        )
+        return True
+
     def reset(self) -> None:
         with self.lock:
             self.index = None
@@ -186,6 +262,53 @@ OPPORTUNITIES: Holder[OpportunityIndex] = Holder(
 CANDIDATES: Holder[CandidateIndex] = Holder(
     IndexChange.Kind.CANDIDATE, lambda space: CandidateIndex(space)
 )
+
+
+def _change_fingerprint(change_id: int) -> str | None:
+    row = (
+        IndexChange.objects.filter(pk=change_id)
+        .values_list("kind", "object_id", "created_at")
+        .first()
+    )
+    return f"{row[0]}:{row[1]}:{row[2].isoformat()}" if row else None
+
+
+def snapshot_root() -> Path:
+    return Path(getattr(settings, "OPS_INDEX_SNAPSHOT_DIR", "") or settings.VAR_DIR / "indexes")
+
+
+def snapshot_write(root: Path | None = None) -> Path:
+    """Bring this process's indexes up to date (loading the last snapshot or building),
+    then write both with their last change id to a new folder under `root` and
+    switch the `current` symlink to it atomically. Returns the new folder."""
+    root = root or snapshot_root()
+    root.mkdir(parents=True, exist_ok=True)
+    for holder in (OPPORTUNITIES, CANDIDATES):
+        if holder.index is None:
+            holder.build()
+        while holder.catch_up():
+            pass
+    tag = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}"
+    tmp = root / f".tmp-{tag}"
+    tmp.mkdir()
+    try:
+        holders = {h.kind: h.save_to(tmp) for h in (OPPORTUNITIES, CANDIDATES)}
+        meta = {"format": SNAPSHOT_FORMAT, "created_at": time.time(), "holders": holders}
+        (tmp / "meta.json").write_text(json.dumps(meta))
+        final = root / f"snap-{tag}"
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    link = root / f".current-{tag}"
+    os.symlink(final.name, link)
+    os.replace(link, root / "current")  # atomic: readers see the old or the new snapshot
+    # Keep the newest two, so a reader that resolved the previous one can finish.
+    older = sorted((p for p in root.glob("snap-*") if p != final), key=lambda p: p.stat().st_mtime)
+    for old in older[:-1]:
+        shutil.rmtree(old, ignore_errors=True)
+    log.info("wrote index snapshot %s", final)
+    return final
 
 
 def reset_all() -> None:

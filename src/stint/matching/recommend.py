@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.utils import timezone
 
+from stint.core import metrics
 from stint.matching import engine
 from stint.matching.indexes import CANDIDATES, OPPORTUNITIES
 from stint_engine.retrieval import CandidateFilters, recommend_opportunities
@@ -60,6 +61,7 @@ def _excluded_opportunities(user: User) -> set[str]:
     return {str(i) for i in ids}
 
 
+@metrics.timed("stint_matching_seconds", operation="recommendations")
 def recommendations_for(user: User, *, k: int = 10, today: date | None = None) -> Recommendations:
     today = today or timezone.localdate()
     candidate = engine.candidate_data(user)
@@ -111,6 +113,7 @@ def recommendations_for(user: User, *, k: int = 10, today: date | None = None) -
     return Recommendations(items=items, degraded=degraded)
 
 
+@metrics.timed("stint_matching_seconds", operation="suggested_candidates")
 def suggested_candidates(
     opportunity: Opportunity, *, k: int = 10, today: date | None = None
 ) -> Suggestions:

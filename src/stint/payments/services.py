@@ -32,6 +32,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from stint.accounts.models import User
+from stint.core import metrics
 from stint.core.errors import ConflictError, DomainError, NotFound
 from stint.core.money import CURRENCY_EXPONENTS, Money
 from stint.core.tasks import enqueue_on_commit
@@ -314,8 +315,10 @@ def escrow_fund(
             idempotency_key=idempotency_key,
         )
     except ProviderDeclined as exc:
+        metrics.payment_failed(provider=provider.name, operation="charge")
         raise DomainError("payment_declined", f"The payment was declined: {exc.message}") from exc
     except ProviderError as exc:
+        metrics.payment_failed(provider=provider.name, operation="charge")
         raise DomainError(
             "provider_unavailable",
             "The payment provider could not be reached; try again (nothing was recorded).",
@@ -661,8 +664,10 @@ def refund_execute(*, operation_id: int) -> ProviderOperation:
             idempotency_key=op.idempotency_key,
         )
     except ProviderDeclined as exc:
+        metrics.payment_failed(provider=provider.name, operation="refund")
         return _refund_failed(op, exc.message)
     except ProviderError as exc:
+        metrics.payment_failed(provider=provider.name, operation="refund")
         ProviderOperation.objects.filter(pk=op.pk).update(
             attempts=op.attempts + 1, last_error=exc.message[:300], updated_at=timezone.now()
         )
@@ -725,8 +730,10 @@ def payout_execute(*, payout_id: int) -> Payout:
             idempotency_key=payout.idempotency_key,
         )
     except (ProviderDeclined, DomainError) as exc:
+        metrics.payment_failed(provider=provider.name, operation="payout")
         return _payout_failed(payout, getattr(exc, "message", str(exc)))
     except ProviderError as exc:
+        metrics.payment_failed(provider=provider.name, operation="payout")
         Payout.objects.filter(pk=payout.pk).update(
             attempts=payout.attempts + 1,
             failure_reason=exc.message[:300],

@@ -1,0 +1,57 @@
+"""Periodic housekeeping run by the scheduler (see stint/ops/schedule.py).
+Each task is an idempotent sweep and takes no arguments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task
+
+
+@task()
+def requeue_stale_tasks() -> dict[str, int]:
+    from stint.ops.recovery import requeue_stale_tasks as sweep
+
+    return sweep()
+
+
+@task()
+def matching_snapshot() -> str:
+    """Build (or load and catch up) this worker's indexes, then write a snapshot that
+    web processes load at start instead of building from scratch."""
+    snapshot_write = import_string("stint.matching.indexes.snapshot_write")
+    return str(snapshot_write())
+
+
+@task()
+def refresh_all_credit_records() -> int:
+    """Credit records for every credit-bearing program (programs.tasks takes one id)."""
+    program_model = import_string("stint.programs.models.Program")
+    refresh = import_string("stint.programs.services.credit_records_refresh")
+    created = 0
+    for program in program_model.objects.filter(credit_bearing=True).exclude(status="draft"):
+        created += refresh(program)
+    return created
+
+
+@task()
+def prune_history() -> dict[str, int]:
+    from django_tasks_db.models import DBTaskResult
+
+    from stint.ops.models import ScheduledRun
+
+    cutoff = timezone.now() - timedelta(days=getattr(settings, "OPS_HISTORY_DAYS", 30))
+    tasks, _ = DBTaskResult.objects.filter(
+        status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=cutoff
+    ).delete()
+    runs, _ = ScheduledRun.objects.filter(period_start__lt=cutoff).delete()
+    return {"task_results": tasks, "scheduled_runs": runs}
+
+
+@task()
+def ping(value: str) -> str:
+    """A no-op for checking that a worker answers (`manage.py shell`, tests)."""
+    return value
