@@ -60,3 +60,13 @@ def test_nul_characters_are_refused_with_the_field_named(alice: User, api_for) -
 def test_nul_in_html_forms_is_a_400(alice: User, client_for) -> None:  # type: ignore[no-untyped-def]
     r = client_for(alice).post("/account/settings/", {"action": "token", "name": "a\x00b"})
     assert r.status_code == 400
+
+
+def test_ids_beyond_the_database_range_are_404_not_500(alice: User, api_for, client_for) -> None:  # type: ignore[no-untyped-def]
+    huge = "489975594125795933552640"
+    assert api_for(alice).delete(f"/api/v1/opportunities/{huge}/hide").status_code == 404
+    assert api_for(alice).get(f"/api/v1/profiles/{huge}").status_code == 404
+    assert client_for(alice).get(f"/opportunities/{huge}/").status_code == 404
+    assert (
+        api_for(alice).get(f"/api/v1/profiles/{2**63 - 1}").status_code == 404
+    )  # in range: a normal miss

@@ -60,3 +60,23 @@ class RejectNulMiddleware:
                 if "\x00" in key or any("\x00" in v for v in values):
                     return key.replace("\x00", "")
         return None
+
+
+_MAX_ID = 2**63 - 1
+
+
+class OutOfRangeIdMiddleware:
+    """An all-digit path segment beyond the database's integer range cannot name
+    any object: answer 404 before a view turns it into a query the database
+    cannot even bind (SQLite raises OverflowError, a 500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for segment in request.path.split("/"):
+            if segment.isdigit() and (len(segment) > 19 or int(segment) > _MAX_ID):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": "Not found.", "errors": []}, status=404)
+                return error_404(request)
+        return self.get_response(request)
