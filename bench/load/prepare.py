@@ -1,7 +1,8 @@
 """Prepares a seeded database for a load run and prints what wrk needs as JSON.
 
 Run with the project's settings and the benchmark's DATABASE_URL (run.py does):
-- ANALYZE, so the planner knows the freshly bulk-loaded tables;
+- `search_text` for the bulk-inserted opportunities (`seed_scale` bypasses the
+  service that fills it), then ANALYZE, so the planner knows the fresh tables;
 - a session for the browsing candidate (Django's test client `force_login`
   against the same database: the cookie is what a login form would set);
 - API tokens for `--appliers` scale candidates without applications, and a file of
@@ -28,6 +29,7 @@ from stint.accounts.models import ApiToken, User  # noqa: E402
 from stint.accounts.services import TOKEN_PREFIX, hash_token  # noqa: E402
 from stint.demo.scale import EMAIL_DOMAIN  # noqa: E402
 from stint.opportunities.models import Opportunity  # noqa: E402
+from stint.opportunities.services import refresh_search_text  # noqa: E402
 
 
 def main() -> None:
@@ -38,6 +40,7 @@ def main() -> None:
     parser.add_argument("--pairs", required=True)
     args = parser.parse_args()
 
+    refresh_search_text(missing_only=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

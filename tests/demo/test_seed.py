@@ -129,6 +129,10 @@ def test_seed_scale_counts_and_idempotent() -> None:
     assert CandidateProfile.objects.filter(user__in=scale_users).count() == 50
     assert SkillClaim.objects.filter(profile__user__in=scale_users).count() >= 200
     assert RequiredSkill.objects.filter(opportunity__in=scale_opps).count() >= 150
+    # Bulk rows are searchable like any other: the search column includes skill labels.
+    assert not scale_opps.filter(search_text="").exists()
+    some_skill = RequiredSkill.objects.filter(opportunity__in=scale_opps).first()
+    assert some_skill is not None and some_skill.label.lower() in some_skill.opportunity.search_text
     before = counts()
     call_command("seed_scale", opportunities=50, candidates=50)
     assert counts() == before

@@ -249,3 +249,41 @@ def test_employer_follow_up_history_feeds_growth_potential(
         "3 of" in rec.worth["growth_potential"]["sentence"]
         or "75" in rec.worth["growth_potential"]["sentence"]
     )
+
+
+def test_recommendations_are_cached_until_the_profile_or_the_index_changes(
+    alice: User, acme: Organisation, skills, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from stint.matching import recommend
+
+    profile = _candidate(alice, [skills["python"]])
+    py = _opportunity(acme, "Python work", [skills["python"]])
+    design = _opportunity(acme, "Design work", [skills["figma"]])
+    assert [r.opportunity.pk for r in recommendations_for(alice).items] == [py.pk]
+
+    calls = []
+    real = recommend.recommend_opportunities
+    monkeypatch.setattr(
+        recommend, "recommend_opportunities", lambda *a, **kw: calls.append(1) or real(*a, **kw)
+    )
+    # Nothing changed: the cached ranking answers (rows re-read, no re-rank).
+    assert [r.opportunity.pk for r in recommendations_for(alice).items] == [py.pk]
+    assert calls == []
+
+    # A profile change is a new key: the new skill counts at once.
+    SkillClaim.objects.create(profile=profile, skill_id=skills["figma"][0], label="Figma", level=3)
+    profile.updated_at = timezone.now()
+    profile.save(update_fields=["updated_at"])
+    assert {r.opportunity.pk for r in recommendations_for(alice).items} == {py.pk, design.pk}
+    assert len(calls) == 1
+
+    # A new change in the log is a new key too.
+    more = _opportunity(acme, "More Python", [skills["python"]])
+    opportunity_changed.call(more.pk)
+    assert more.pk in {r.opportunity.pk for r in recommendations_for(alice).items}
+    assert len(calls) == 2
+
+    # Applying and hiding are read fresh: no re-rank needed.
+    Application.objects.create(opportunity=py, candidate=alice)
+    assert py.pk not in {r.opportunity.pk for r in recommendations_for(alice).items}
+    assert len(calls) == 2

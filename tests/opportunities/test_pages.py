@@ -243,3 +243,13 @@ def test_skill_autocomplete_and_suggestions(bob: User, acme: Organisation, clien
     r = page.post("/opportunities/skills/suggest/", {"summary": text, "skill_id": [SQL]})
     assert [row["id"] for row in r.context["rows"]] == expected[:12]
     assert b'value="' + SQL.encode() not in r.content  # already chosen
+
+
+def test_browse_filter_form_is_cached_per_query_string(alice: User, client_for) -> None:  # type: ignore[no-untyped-def]
+    page = client_for(alice)
+    for _ in range(2):  # the second answer comes from the cache
+        first = page.get("/opportunities/", {"q": "alpha", "max_hours": "12"}).content
+        assert b'value="alpha"' in first and b'value="12"' in first
+        other = page.get("/opportunities/", {"q": "beta"}).content
+        assert b'value="beta"' in other and b'value="alpha"' not in other
+    assert b'value="alpha"' in page.get("/opportunities/", {"q": "alpha", "page": "2"}).content

@@ -32,6 +32,7 @@ from stint.opportunities.models import (
     Visibility,
     WorkMode,
 )
+from stint.opportunities.services import refresh_search_text
 from stint.orgs.models import Organisation, OrgKind
 from stint.profiles.models import (
     AvailabilityWindow,
@@ -263,6 +264,8 @@ def _seed_opportunities(
                     links.append(through(opportunity_id=row.pk, organisation_id=institution_ids[0]))
             RequiredSkill.objects.bulk_create(required, batch_size=BATCH * 4)
             through.objects.bulk_create(links, batch_size=BATCH)
+            # Bulk rows skip the posting service, so fill the search column it maintains.
+            refresh_search_text([row.pk for row in rows])
         if progress:
             progress("opportunities", size)
 

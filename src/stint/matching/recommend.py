@@ -8,11 +8,13 @@ the answer is degraded (older items may be missed) but never absent.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.core.cache import cache
 from django.utils import timezone
 
 from stint.core import metrics
@@ -61,14 +63,77 @@ def _excluded_opportunities(user: User) -> set[str]:
     return {str(i) for i in ids}
 
 
+RANKED_SLACK = 10  # extra ranked rows cached, so a new application or hide needs no re-rank
+RANKED_TTL = 60 * 60  # seconds; the key changes with anything the ranking depends on
+
+
+def _profile_stamp(user: User) -> tuple[str, frozenset[str]]:
+    """What a candidate's ranking depends on besides the index: the profile's
+    `updated_at` and the institutions the candidate is affiliated with."""
+    profile_model = apps.get_model("profiles", "CandidateProfile")
+    updated = profile_model.objects.filter(user=user).values_list("updated_at", flat=True).first()
+    return (updated.isoformat() if updated else "-"), engine._institution_ids(user)
+
+
+def _ranked_key(user: User, stamp: tuple[str, frozenset[str]], today: date, k: int) -> str:
+    updated, institutions = stamp
+    # `date_joined` too: a user id reused (e.g. a test database rolled back) is a new key.
+    joined = user.date_joined.isoformat() if user.date_joined else "-"
+    digest = hashlib.sha1(
+        f"{joined}|{updated}|{','.join(sorted(institutions))}".encode(), usedforsecurity=False
+    ).hexdigest()[:16]
+    return f"recs:v1:{user.pk}:{OPPORTUNITIES.last_change}:{today.isoformat()}:{k}:{digest}"
+
+
 @metrics.timed("stint_matching_seconds", operation="recommendations")
 def recommendations_for(user: User, *, k: int = 10, today: date | None = None) -> Recommendations:
+    """The candidate's top `k`. With a built index the ranking (ids, fit views and
+    worth) is cached per user under a key made of the index's `last_change`, the
+    profile's `updated_at`, the candidate's institutions, the day and `k`: any
+    change to one of them is a new key, so nothing is invalidated by hand.
+    Applications and hides are read fresh and filtered out of the cached list."""
     today = today or timezone.localdate()
-    candidate = engine.candidate_data(user)
     excluded = _excluded_opportunities(user)
     index = OPPORTUNITIES.ensure()
-    ranked: list[tuple[str, engine.FitView]] = []
     degraded = index is None
+    stamp = _profile_stamp(user)
+    key = _ranked_key(user, stamp, today, k) if not degraded else ""
+    cached: list[tuple[str, engine.FitView, dict[str, Any]]] | None = (
+        cache.get(key) if key else None
+    )
+    if cached is not None:
+        ranked = [t for t in cached if t[0] not in excluded][:k]
+        if len(ranked) < k and len(cached) >= k + RANKED_SLACK:
+            cached = None  # more excluded than the slack covers: rank again
+    if cached is None:
+        candidate = engine.candidate_data(user, institution_ids=stamp[1])
+        computed = _rank(candidate, index, excluded, k=k, today=today)
+        if key:
+            cache.set(key, computed, RANKED_TTL)
+        ranked = [t for t in computed if t[0] not in excluded][:k]
+    model = apps.get_model("opportunities", "Opportunity")
+    rows_by_id = {
+        str(o.pk): o
+        for o in model.objects.filter(pk__in=[int(i) for i, _, _ in ranked], status="published")
+        .select_related("employer")
+        .prefetch_related("skills", "allowed_institutions")
+    }
+    items = []
+    for oid, view, worth in ranked:
+        row = rows_by_id.get(oid)
+        if row is None:  # closed since the index last caught up
+            continue
+        items.append(Recommendation(opportunity=row, fit=view, worth=worth))
+    return Recommendations(items=items, degraded=degraded)
+
+
+def _rank(
+    candidate: Any, index: Any, excluded: set[str], *, k: int, today: date
+) -> list[tuple[str, engine.FitView, dict[str, Any]]]:
+    """(id, fit view, worth) best first: with the index, up to `k + RANKED_SLACK`
+    rows not excluded now (the cache filters later exclusions); without it, an
+    exact scan of the newest rows."""
+    ranked: list[tuple[str, engine.FitView]] = []
     if index is not None:
         found = recommend_opportunities(
             index,
@@ -76,9 +141,11 @@ def recommendations_for(user: User, *, k: int = 10, today: date | None = None) -
             OPPORTUNITIES.data.__getitem__,
             engine.taxonomy(),
             today=today,
-            k=k + len(excluded),
+            k=k + RANKED_SLACK + len(excluded),
         )
-        ranked = [(oid, engine.fit_view(f)) for oid, f in found if oid not in excluded][:k]
+        ranked = [(oid, engine.fit_view(f)) for oid, f in found if oid not in excluded]
+        ranked = ranked[: k + RANKED_SLACK]
+        data = {oid: OPPORTUNITIES.data.get(oid) for oid, _ in ranked}
     else:
         model = apps.get_model("opportunities", "Opportunity")
         rows = (
@@ -88,29 +155,25 @@ def recommendations_for(user: User, *, k: int = 10, today: date | None = None) -
             .order_by("-published_at")[:FALLBACK_SCAN]
         )
         scored = []
+        data = {}
         for row in rows:
-            view = engine.fit_of(candidate, engine.opportunity_data(row), today=today)
+            item = engine.opportunity_data(row)
+            view = engine.fit_of(candidate, item, today=today)
             if not view.excluded_because and view.score > 0:
                 scored.append((str(row.pk), view))
+                data[str(row.pk)] = item
         scored.sort(key=lambda t: (-t[1].score, t[0]))
         ranked = scored[:k]
-    model = apps.get_model("opportunities", "Opportunity")
-    rows_by_id = {
-        str(o.pk): o
-        for o in model.objects.filter(pk__in=[int(i) for i, _ in ranked], status="published")
-        .select_related("employer")
-        .prefetch_related("skills", "allowed_institutions")
-    }
-    items = []
-    for oid, view in ranked:
-        row = rows_by_id.get(oid)
-        if row is None:  # closed since the index last caught up
-            continue
-        data = OPPORTUNITIES.data.get(oid) or engine.opportunity_data(row)
-        items.append(
-            Recommendation(opportunity=row, fit=view, worth=engine.worth_of(candidate, data))
-        )
-    return Recommendations(items=items, degraded=degraded)
+    missing = [int(oid) for oid, _ in ranked if data.get(oid) is None]
+    if missing:
+        model = apps.get_model("opportunities", "Opportunity")
+        for row in model.objects.filter(pk__in=missing).prefetch_related(
+            "skills", "allowed_institutions"
+        ):
+            data[str(row.pk)] = engine.opportunity_data(row)
+    return [
+        (oid, view, engine.worth_of(candidate, data[oid])) for oid, view in ranked if oid in data
+    ]
 
 
 @metrics.timed("stint_matching_seconds", operation="suggested_candidates")

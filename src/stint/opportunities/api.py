@@ -235,6 +235,7 @@ def browse(request: HttpRequest, filters: Query[BrowseFilters], page: int = 1) -
     result = selectors.browse_page(request.user, query, page)
     return BrowseOut(
         total=result.total,
+        total_capped=result.total_capped,
         page=result.page.number,
         pages=result.page.paginator.num_pages,
         items=[

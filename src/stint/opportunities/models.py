@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
@@ -80,6 +81,10 @@ class Opportunity(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # What browse's `?q=` searches: title, summary, deliverables and the required
+    # skills' labels, lower-cased (`search_text_of`). Written by the opportunities
+    # service; on PostgreSQL a pg_trgm GIN index serves `LIKE '%word%'` (migration 0004).
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering: ClassVar = ["-published_at", "-created_at"]
@@ -121,6 +126,12 @@ class Opportunity(models.Model):
     @property
     def openings_left(self) -> int:
         return max(self.openings - self.filled_count, 0)
+
+
+def search_text_of(title: str, summary: str, deliverables: str, labels: Iterable[str]) -> str:
+    """The lower-cased text browse searches; one line per part, so that a word
+    never matches across two parts."""
+    return "\n".join([title, summary, deliverables, *labels]).lower()
 
 
 class RequiredSkill(models.Model):

@@ -141,6 +141,7 @@ class BrowseItemOut(OpportunityOut):
 
 class BrowseOut(Schema):
     total: int
+    total_capped: bool = False  # more than `total` (the count stops at 1,000)
     page: int
     pages: int
     items: list[BrowseItemOut]

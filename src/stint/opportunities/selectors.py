@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.functional import cached_property
 
 from stint.accounts.models import User
 from stint.core.errors import Forbidden, NotFound
@@ -29,6 +30,7 @@ from stint.opportunities.models import (
 from stint.orgs.models import Affiliation, Membership, OrgKind
 
 PAGE_SIZE = 20
+COUNT_CAP = 1000  # browse counts at most this many rows ("1,000+")
 BEST_MATCH_LIMIT = 200
 SORTS = ("newest", "pay", "match")
 MAX_QUERY_WORDS = 8
@@ -185,13 +187,10 @@ def browse(user: User, query: BrowseQuery) -> QuerySet[Opportunity]:
     if user.is_authenticated:
         qs = qs.exclude(pk__in=HiddenOpportunity.objects.filter(user=user).values("opportunity_id"))
     # One code path for SQLite and PostgreSQL: every word must appear somewhere.
+    # `search_text` holds title, summary, deliverables and skill labels, lower-cased
+    # (one table, no subquery; a trigram index on PostgreSQL).
     for word in query.q.split()[:MAX_QUERY_WORDS]:
-        qs = qs.filter(
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(deliverables__icontains=word)
-            | Q(pk__in=RequiredSkill.objects.filter(label__icontains=word).values("opportunity_id"))
-        )
+        qs = qs.filter(search_text__contains=word.lower())
     if query.skills:
         qs = qs.filter(
             pk__in=RequiredSkill.objects.filter(skill_id__in=query.skills).values("opportunity_id")
@@ -253,12 +252,38 @@ def rank_for_candidate(
     return ranked
 
 
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts at most `COUNT_CAP + 1` rows (`SELECT COUNT(*) FROM (… LIMIT n)`), so
+    a page never counts every visible opportunity; `capped` says there are more
+    than `COUNT_CAP` (shown as "1,000+"). Pages past the cap are not reachable:
+    narrowing the filters is the way there."""
+
+    @cached_property
+    def _counted(self) -> int:
+        # Without the ordering and the annotations: the database may stop at any
+        # `COUNT_CAP + 1` matching rows (on PostgreSQL, from the trigram index).
+        return int(self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count())
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > COUNT_CAP
+
+
 @dataclass
 class BrowsePage:
     items: list[Ranked]
     page: Page[Any]
     total: int
     query: BrowseQuery = field(default_factory=BrowseQuery)
+    total_capped: bool = False  # more than `total` rows match
+
+    @property
+    def total_display(self) -> str:
+        return f"{self.total:,}+" if self.total_capped else f"{self.total:,}"
 
 
 def browse_page(user: User, query: BrowseQuery, page_number: Any = 1) -> BrowsePage:
@@ -267,11 +292,17 @@ def browse_page(user: User, query: BrowseQuery, page_number: Any = 1) -> BrowseP
         paginator: Paginator[Any] = Paginator(rank_for_candidate(user, qs), PAGE_SIZE)
         page = paginator.get_page(page_number)
         items = list(page.object_list)
-    else:
-        paginator = Paginator(qs, PAGE_SIZE)
-        page = paginator.get_page(page_number)
-        items = [Ranked(o) for o in page.object_list]
-    return BrowsePage(items=items, page=page, total=paginator.count, query=query)
+        return BrowsePage(items=items, page=page, total=paginator.count, query=query)
+    capped = CappedPaginator(qs, PAGE_SIZE)
+    page = capped.get_page(page_number)
+    items = [Ranked(o) for o in page.object_list]
+    return BrowsePage(
+        items=items,
+        page=page,
+        total=capped.count,
+        query=query,
+        total_capped=capped.capped,
+    )
 
 
 # --- One opportunity -------------------------------------------------------------------

@@ -4,7 +4,7 @@ lifecycle, hiding recommendations, saved searches and their notifications."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -34,6 +34,7 @@ from stint.opportunities.models import (
     ScreeningQuestion,
     Visibility,
     WorkMode,
+    search_text_of,
 )
 from stint.opportunities.selectors import (
     BrowseQuery,
@@ -333,9 +334,45 @@ def _write(opportunity: Opportunity, posting: Posting) -> Opportunity:
         keep.append(row.pk)
     opportunity.questions.exclude(pk__in=keep).delete()
     opportunity.clarity_score = clarity_for(opportunity).score
-    opportunity.save(update_fields=["clarity_score"])
+    opportunity.search_text = search_text_of(
+        opportunity.title,
+        opportunity.summary,
+        opportunity.deliverables,
+        (r.label for r in RequiredSkill.objects.filter(opportunity=opportunity)),
+    )
+    opportunity.save(update_fields=["clarity_score", "search_text"])
     enqueue_on_commit(opportunity_changed, opportunity.pk)
     return opportunity
+
+
+def refresh_search_text(
+    ids: Iterable[int] | None = None, *, missing_only: bool = False, batch: int = 2000
+) -> int:
+    """Recompute `search_text` for rows written without this service (bulk
+    inserts such as `seed_scale`); all rows when `ids` is None, only those never
+    filled with `missing_only`. Returns how many."""
+    qs = Opportunity.objects.order_by("pk")
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    if missing_only:
+        qs = qs.filter(search_text="")
+    done, last = 0, 0
+    while True:
+        rows = list(qs.filter(pk__gt=last).only("title", "summary", "deliverables")[:batch])
+        if not rows:
+            return done
+        labels: dict[int, list[str]] = {}
+        for oid, label in (
+            RequiredSkill.objects.filter(opportunity_id__in=[r.pk for r in rows])
+            .order_by("need", "label")
+            .values_list("opportunity_id", "label")
+        ):
+            labels.setdefault(oid, []).append(label)
+        for r in rows:
+            r.search_text = search_text_of(r.title, r.summary, r.deliverables, labels.get(r.pk, ()))
+        Opportunity.objects.bulk_update(rows, ["search_text"], batch_size=500)
+        done += len(rows)
+        last = rows[-1].pk
 
 
 @transaction.atomic

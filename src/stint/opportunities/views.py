@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stint.core.errors import DomainError
@@ -63,6 +68,26 @@ def _browse_params(request: HttpRequest) -> tuple[BrowseForm, dict[str, Any]]:
     return form, form.to_params() if form.is_valid() else {}
 
 
+def _filter_form(request: HttpRequest, form: BrowseForm, query: selectors.BrowseQuery) -> str:
+    """The filter form's HTML. Django renders every widget and option through
+    templates, which was a large share of the page's CPU (docs/bench/load.md); the
+    HTML depends only on the query string (and the language), so it is cached per
+    distinct one. Forms filled from a saved search are rendered each time."""
+
+    def render_form() -> str:
+        return render_to_string(
+            "opportunities/_browse_form.html",
+            {"form": form, "skill_labels": [(s, skill_label(s) or s) for s in query.skills]},
+        )
+
+    if "saved" in request.GET:
+        return mark_safe(render_form())
+    items = sorted((k, v) for k, v in request.GET.lists() if k != "page")
+    digest = hashlib.sha1(repr(items).encode(), usedforsecurity=False).hexdigest()
+    key = f"browse-form:v1:{get_language()}:{digest}"
+    return mark_safe(cache.get_or_set(key, render_form, 60 * 60))
+
+
 @require_GET
 def browse(request: HttpRequest) -> HttpResponse:
     form, params = _browse_params(request)
@@ -75,11 +100,11 @@ def browse(request: HttpRequest) -> HttpResponse:
         "opportunities/browse.html",
         {
             "form": form,
+            "filter_form": _filter_form(request, form, query),
             "result": result,
             "querystring": querystring.urlencode(),
             "saved_form": SavedSearchForm(),
             "hide_form": HideForm(),
-            "skill_labels": [(s, skill_label(s) or s) for s in query.skills],
         },
     )
 
