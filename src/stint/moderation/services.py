@@ -205,7 +205,9 @@ def verification_request(
 
 def _locked_request(request_id: int) -> VerificationRequest:
     request = (
-        VerificationRequest.objects.select_for_update()
+        # Lock only the request row: requested_by is nullable (an outer join), and
+        # PostgreSQL cannot lock the nullable side of one.
+        VerificationRequest.objects.select_for_update(of=("self",))
         .select_related("organisation", "requested_by")
         .filter(pk=request_id)
         .first()
