@@ -20,6 +20,7 @@ from stint.applications.forms import (
 )
 from stint.applications.models import Application
 from stint.core.errors import DomainError
+from stint.core.files import private_download
 from stint.core.forms import apply_domain_error
 from stint.core.money import CURRENCY_EXPONENTS
 from stint.matching.recommend import suggested_candidates
@@ -30,14 +31,9 @@ def attachment_response(user: User, application_id: int, message_id: int) -> Fil
     message = selectors.access_attachment(
         actor=user, application_id=application_id, message_id=message_id
     )
-    response = FileResponse(
-        message.attachment.open("rb"),
-        as_attachment=True,
-        filename=message.attachment_name or "attachment",
+    return private_download(
+        message.attachment.open("rb"), filename=message.attachment_name or "attachment"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _back(application_id: int) -> HttpResponse:

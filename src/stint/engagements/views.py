@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from stint.accounts.models import User
 from stint.core.errors import DomainError
+from stint.core.files import private_download
 from stint.core.forms import apply_domain_error
 from stint.core.money import Money
 from stint.engagements import rules, selectors, services
@@ -31,10 +32,7 @@ from stint.payments import services as payments
 def file_response(user: User, engagement_id: int, item_id: int) -> FileResponse:
     """The one way deliverables leave the server: after the access check, as a download."""
     item = selectors.access_item(actor=user, engagement_id=engagement_id, item_id=item_id)
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name or "file")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(item.file.open("rb"), filename=item.name or "file")
 
 
 def _back(engagement_id: int) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stint.core.errors import DomainError
+from stint.core.files import private_download
 from stint.core.forms import apply_domain_error
 from stint.moderation import rules, selectors, services
 from stint.moderation.forms import (
@@ -71,14 +72,11 @@ def document_download(request: HttpRequest, document_id: int) -> FileResponse:
             target_type="verification_document",
             target_id=doc.pk,
         )
-    response = FileResponse(
+    return private_download(
         doc.file.open("rb"),
-        as_attachment=True,
         filename=doc.original_name,
         content_type=_CONTENT_TYPES.get(doc.kind, "application/octet-stream"),
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Anyone logged in: report ---------------------------------------------------------------

@@ -3,11 +3,11 @@ from __future__ import annotations
 from django.http import FileResponse, HttpRequest
 from ninja import Router, Status
 
-from stint.core.errors import NotFound
 from stint.core.schemas import ERRORS
 from stint.privacy import selectors, services
-from stint.privacy.models import DataExport, ExportStatus
+from stint.privacy.models import DataExport
 from stint.privacy.schemas import DeletedOut, DeleteIn, ExportOut
+from stint.privacy.views import export_response
 
 router = Router()
 
@@ -43,17 +43,7 @@ def export_list(request: HttpRequest) -> list[ExportOut]:
     summary="Download a ready export (owner only)",
 )
 def export_download(request: HttpRequest, export_id: int) -> FileResponse:
-    export = selectors.access_export(actor=request.user, export_id=export_id)
-    if export.status != ExportStatus.READY or not export.file:
-        raise NotFound("This export is not ready.")
-    response = FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=f"stint-data-{export.created_at:%Y-%m-%d}.zip",
-        content_type="application/zip",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return export_response(request.user, export_id)
 
 
 @router.post(

@@ -7,7 +7,9 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stint.core.errors import DomainError
+from stint.accounts.models import User
+from stint.core.errors import DomainError, NotFound
+from stint.core.files import private_download
 from stint.core.forms import apply_domain_error
 from stint.privacy import selectors, services
 from stint.privacy.forms import DeleteAccountForm
@@ -37,19 +39,22 @@ def export_request(request: HttpRequest) -> HttpResponse:
     return redirect("privacy_overview")
 
 
-@login_required
-def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
-    export = selectors.access_export(actor=request.user, export_id=export_id)
+def export_response(user: User, export_id: int) -> FileResponse:
+    """The export zip, for its owner only and only once it is ready (else NotFound,
+    which the page shows as the 404 page and the API as a 404)."""
+    export = selectors.access_export(actor=user, export_id=export_id)
     if export.status != ExportStatus.READY or not export.file:
-        return render(request, "404.html", status=404)
-    response = FileResponse(
+        raise NotFound("This export is not ready.")
+    return private_download(
         export.file.open("rb"),
-        as_attachment=True,
         filename=f"stint-data-{export.created_at:%Y-%m-%d}.zip",
         content_type="application/zip",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
+
+
+@login_required
+def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+    return export_response(request.user, export_id)
 
 
 @login_required

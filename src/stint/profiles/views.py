@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stint.core.errors import DomainError, Forbidden, NotFound
+from stint.core.files import private_download
 from stint.core.forms import apply_domain_error
 from stint.matching import engine
 from stint.profiles import rules, selectors, services
@@ -41,17 +42,13 @@ def resume_response(profile: CandidateProfile) -> FileResponse:
     except FileNotFoundError as exc:
         raise NotFound("The resume file is missing.") from exc
     suffix = "." + profile.resume.name.rsplit(".", 1)[-1].lower()
-    response = FileResponse(
+    return private_download(
         handle,
-        as_attachment=True,
         filename=profile.resume_filename or f"resume{suffix}",
         content_type=_CONTENT_TYPES.get(suffix)
         or mimetypes.guess_type(profile.resume.name)[0]
         or "application/octet-stream",
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _page(request: HttpRequest, profile: CandidateProfile, **forms: Any) -> HttpResponse:
