@@ -3,8 +3,9 @@
 For each database (SQLite in a temporary directory; PostgreSQL database
 `stint_bench` when a server answers on 127.0.0.1:5432):
   fresh database → migrate → seed_demo → seed_scale → prepare.py (ANALYZE, a
-  logged-in candidate's session, API tokens) → gunicorn (2 sync workers, DEBUG
-  off) → wait until both workers' matching indexes are built → wrk on each
+  logged-in candidate's session, API tokens) → gunicorn (2 sync workers by
+  default, one per core; DEBUG off) → wait until every worker's
+  matching indexes are built → wrk on each
   scenario → p50/p99 and requests/s, with ratios against the bare view.
 
     .venv/bin/python bench/load/run.py                      # the documented run
@@ -122,9 +123,10 @@ def _get(url: str, cookie: str, timeout: float = 120) -> tuple[int, bytes]:
 
 
 class Server:
-    """gunicorn with 2 sync workers on 127.0.0.1, in its own process group."""
+    """gunicorn on 127.0.0.1, in its own process group."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 2, threads: int = 1) -> None:
+        self.workers = workers
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -132,7 +134,9 @@ class Server:
             str(Path(PYTHON).with_name("gunicorn")),
             "stint.config.wsgi",
             "-w",
-            "2",
+            str(workers),
+            "--threads",
+            str(threads),
             "-b",
             f"127.0.0.1:{self.port}",
             "--env",
@@ -172,11 +176,11 @@ class Server:
 
 
 def warm_up(server: Server, cookie: str, timeout: float = 900) -> float:
-    """Ask for recommendations until both workers answer from a built index
+    """Ask for recommendations until every worker answers from a built index
     (`degraded: false` several times in a row), then touch every page once."""
     started = time.time()
     in_a_row = 0
-    while in_a_row < 8:
+    while in_a_row < 4 * server.workers:
         if time.time() - started > timeout:
             raise RuntimeError("the matching indexes did not become ready in time")
         status, body = _get(server.base + "/api/v1/recommendations", cookie)
@@ -266,6 +270,7 @@ class BackendRun:
     warm_seconds: float
     info: dict[str, object]
     load: tuple[float, float]  # 1-minute load average before and after the scenarios
+    server: str = ""  # e.g. "16 connections, gunicorn 3 workers × 2 threads"
 
 
 def _postgres_answers() -> bool:
@@ -331,7 +336,7 @@ def run_backend(name: str, args: argparse.Namespace, workdir: Path) -> BackendRu
     seed_seconds = time.perf_counter() - started
     cookie = str(info["session_cookie"])
     results = []
-    with Server(env, var_dir / "gunicorn.log") as server:
+    with Server(env, var_dir / "gunicorn.log", args.workers, args.worker_threads) as server:
         warm = warm_up(server, cookie)
         console.print(f"  [dim]indexes ready and pages warm after {warm:.0f}s[/dim]")
         load_before = os.getloadavg()[0]
@@ -342,7 +347,13 @@ def run_backend(name: str, args: argparse.Namespace, workdir: Path) -> BackendRu
             time.sleep(args.pause)
             results.append(run_wrk(server, scenario, cookie, args, pairs))
         load_after = os.getloadavg()[0]
-    return BackendRun(name, results, seed_seconds, warm, info, (load_before, load_after))
+    server_text = (
+        f"{args.connections} connections, gunicorn {args.workers} workers × "
+        f"{args.worker_threads} threads"
+    )
+    return BackendRun(
+        name, results, seed_seconds, warm, info, (load_before, load_after), server_text
+    )
 
 
 # --- Reporting ----------------------------------------------------------------------------------
@@ -360,7 +371,7 @@ def _verdict(r: Result) -> str:
 
 def rich_table(run: BackendRun) -> Table:
     bare = _bare(run)
-    table = Table(title=f"{run.name}: 16 connections, 2 gunicorn workers")
+    table = Table(title=f"{run.name}: {run.server}")
     for col in (
         "scenario",
         "req/s",
@@ -410,14 +421,15 @@ def markdown(runs: list[BackendRun], args: argparse.Namespace, command: str) -> 
         "",
         f"Data: {args.opportunities:,} generated opportunities and {args.candidates:,} "
         "generated candidates (`manage.py seed_scale`), plus the demo world "
-        "(`manage.py seed_demo`). Server: `gunicorn stint.config.wsgi -w 2` (sync "
-        "workers), DEBUG off, settings `bench.load.settings` (the project's settings, "
+        f"(`manage.py seed_demo`). Server: `gunicorn stint.config.wsgi -w {args.workers} "
+        f"--threads {args.worker_threads}`, "
+        "DEBUG off, settings `bench.load.settings` (the project's settings, "
         "with `/bench/bare` added). Client: "
         f"`wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency`, "
         "logged in as a demo candidate (session cookie) for pages; the apply scenario "
         "POSTs `/api/v1/applications` with Bearer tokens, every request a different "
-        "opportunity (`bench/load/apply.lua`). Measurement starts only when both "
-        "workers' matching indexes are built. Target: p99 ≤ 150 ms for browse, search "
+        "opportunity (`bench/load/apply.lua`). Measurement starts only when every "
+        "worker's matching indexes are built. Target: p99 ≤ 150 ms for browse, search "
         "and recommendations.",
         "",
     ]
@@ -456,7 +468,11 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=20, help="seconds per scenario (≤ 60)")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    # One sync worker per core measured best on 2 cores: 3 workers x 2 threads (the
+    # deploy unit's default for bigger machines) raised every p99 (docs/bench/load.md).
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn threads each")
     parser.add_argument("--pause", type=float, default=2.0, help="seconds between scenarios")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--only", nargs="*", help="first words of scenarios to run")

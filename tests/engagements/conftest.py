@@ -93,3 +93,77 @@ def ledger_is_balanced() -> None:
     for account in Account.objects.all():
         total = Entry.objects.filter(account=account).aggregate(s=Sum("amount"))["s"] or 0
         assert account.balance == total, account
+
+
+# --- Milestone by milestone ------------------------------------------------------------------
+
+SHARES = (20_000, 17_501, 12_499)  # odd shares, so the platform's cut rounds
+
+
+@pytest.fixture
+def milestoned(engagement: Engagement, alice: User, bob: User) -> Engagement:
+    """The engagement split into three milestones (SHARES) and started: paid by milestone."""
+    from stint.engagements import services
+
+    services.milestones_set(
+        actor=bob,
+        engagement_id=engagement.pk,
+        milestones=[services.MilestoneIn(f"Part {i + 1}", a) for i, a in enumerate(SHARES)],
+    )
+    services.engagement_start(actor=alice, engagement_id=engagement.pk)
+    engagement.refresh_from_db()
+    assert engagement.by_milestone
+    return engagement
+
+
+def platform_cut(released: int, fee: int = FEE) -> int:
+    """The platform's cumulative cut once `released` of the fee left escrow in parts."""
+    return released * (fee * settings.STINT_PLATFORM_FEE_BPS // 10_000) // fee
+
+
+def out_of_escrow(released: int, fee: int = FEE) -> int:
+    """What releasing `released` of the fee in parts took out of escrow."""
+    if settings.STINT_PLATFORM_FEE_PAYER == "employer":
+        return released + platform_cut(released, fee)
+    return released
+
+
+def candidate_share_of_parts(released: int, fee: int = FEE) -> int:
+    """What the candidate nets once `released` of the fee was released in parts."""
+    if settings.STINT_PLATFORM_FEE_PAYER == "employer":
+        return released
+    return released - platform_cut(released, fee)
+
+
+def platform_revenue(currency: str = "USD") -> int:
+    account = Account.objects.filter(kind="platform_revenue", currency=currency).first()
+    return account.balance if account else 0
+
+
+def employer_refunded(e: Engagement) -> int:
+    """What went back from this engagement's escrow to the employer."""
+    return (
+        Entry.objects.filter(
+            transaction__ref=e.ledger_ref, account__kind="employer", amount__gt=0
+        ).aggregate(s=Sum("amount"))["s"]
+        or 0
+    )
+
+
+@pytest.fixture
+def another_engagement(
+    acme: Organisation,
+    alice: User,
+    bob: User,
+    esco_skills: list[dict[str, str]],  # noqa: F811
+    django_capture_on_commit_callbacks: Any,
+) -> Callable[[], Engagement]:
+    """More funded engagements of alice for acme, each from its own opportunity."""
+
+    def make() -> Engagement:
+        opportunity = make_opportunity(acme, bob, esco_skills, fee_minor=FEE, title="More work")
+        with django_capture_on_commit_callbacks(execute=True):
+            offer = accept_offer(alice, bob, opportunity)
+        return Engagement.objects.get(offer=offer)
+
+    return make

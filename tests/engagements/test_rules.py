@@ -70,6 +70,55 @@ def test_split_amounts() -> None:
     assert rules.split_refusal(True, 100)  # type: ignore[arg-type]
 
 
+def test_split_amounts_after_released_milestones() -> None:
+    assert rules.split_refusal(60, 100, released=40) is None
+    assert "still in escrow" in (rules.split_refusal(61, 100, released=40) or "")
+    assert rules.split_refusal(0, 100, released=100) is None
+
+
+def test_the_milestone_table() -> None:
+    from stint.engagements.models import MilestoneStatus
+
+    assert set(MilestoneStatus.values) == rules.MILESTONE_STATUSES
+    for (status, action), (target, sides) in rules.MILESTONE_TRANSITIONS.items():
+        assert {status, target} <= rules.MILESTONE_STATUSES and sides
+        assert action in rules.MILESTONE_ACTIONS and status != rules.M_APPROVED
+    w = rules.IN_PROGRESS
+    assert rules.milestone_refusal(w, rules.M_PENDING, rules.SUBMIT, rules.CANDIDATE) is None
+    assert rules.milestone_refusal(w, rules.M_PENDING, rules.SUBMIT, rules.EMPLOYER)
+    assert rules.milestone_refusal(w, rules.M_PENDING, rules.APPROVE, rules.EMPLOYER)
+    assert rules.milestone_refusal(w, rules.M_APPROVED, rules.SUBMIT, rules.CANDIDATE)
+    for status in (rules.FUNDED, rules.DISPUTED, rules.PAID, rules.CANCELLED):
+        assert rules.milestone_refusal(status, rules.M_PENDING, rules.SUBMIT, rules.CANDIDATE)
+    sub = rules.SUBMITTED
+    assert rules.allowed_milestone_actions(sub, rules.M_SUBMITTED, rules.EMPLOYER) == [
+        rules.REQUEST_CHANGES,
+        rules.APPROVE,
+    ]
+    assert rules.allowed_milestone_actions(sub, rules.M_SUBMITTED, rules.CANDIDATE) == []
+    assert rules.allowed_milestone_actions(sub, rules.M_CHANGES_REQUESTED, rules.CANDIDATE) == [
+        rules.SUBMIT
+    ]
+    assert rules.allowed_milestone_actions(rules.DISPUTED, rules.M_SUBMITTED, rules.EMPLOYER) == []
+
+
+@pytest.mark.parametrize(
+    ("statuses", "engagement"),
+    [
+        (["pending", "pending"], rules.IN_PROGRESS),
+        (["approved", "pending"], rules.IN_PROGRESS),
+        (["changes_requested", "pending"], rules.CHANGES_REQUESTED),
+        (["changes_requested", "submitted"], rules.SUBMITTED),
+        (["approved", "submitted"], rules.SUBMITTED),
+        (["approved", "approved"], rules.APPROVED),
+    ],
+)
+def test_the_engagement_follows_its_milestones(statuses: list[str], engagement: str) -> None:
+    assert rules.status_from_milestones(statuses) == engagement
+    with pytest.raises(ValueError):
+        rules.status_from_milestones([])
+
+
 def test_milestones_must_add_up() -> None:
     spec = rules.MilestoneSpec
     assert rules.milestones_refusal([], 100) is None

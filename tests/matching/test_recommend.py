@@ -287,3 +287,24 @@ def test_recommendations_are_cached_until_the_profile_or_the_index_changes(
     Application.objects.create(opportunity=py, candidate=alice)
     assert py.pk not in {r.opportunity.pk for r in recommendations_for(alice).items}
     assert len(calls) == 2
+
+
+def test_a_large_index_is_kept_out_of_the_garbage_collectors_walk(
+    alice: User, acme: Organisation, skills, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """After a build of at least FREEZE_AT_ITEMS items, what exists is frozen, so
+    no full collection walks the index while serving; small builds are not."""
+    import gc
+
+    _opportunity(acme, "Python scripts", [skills["python"]])
+    before = gc.get_freeze_count()
+    try:
+        indexes.OPPORTUNITIES.reset()
+        indexes.OPPORTUNITIES.build()
+        assert gc.get_freeze_count() == before  # one item: nothing frozen
+        monkeypatch.setattr(indexes, "FREEZE_AT_ITEMS", 1)
+        indexes.OPPORTUNITIES.reset()
+        indexes.OPPORTUNITIES.build()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()

@@ -1,5 +1,5 @@
-"""Random sequences of fund / release / refund / split / payout (with retries,
-reused keys and provider failures) keep every invariant of the ledger."""
+"""Random sequences of fund / release / refund / split / payout / payout setup (with
+retries, reused keys and provider failures) keep every invariant of the ledger."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from stint.payments.models import (
     SandboxRecord,
 )
 from stint.payments.providers import sandbox
-from tests.payments.helpers import assert_reconciles
+from tests.payments.helpers import assert_reconciles, payout_ready
 from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,7 @@ op = st.one_of(
     st.tuples(st.just("refund"), st.integers(0, 2), st.just(0)),
     st.tuples(st.just("split"), st.integers(0, 2), st.integers(0, 1), st.floats(0, 1.2)),
     st.tuples(st.just("payout"), st.integers(0, 1)),
+    st.tuples(st.just("setup"), st.integers(0, 1)),  # payout setup: releases held payouts
     st.tuples(st.just("replay"), st.integers(0, 30)),
 )
 failure = st.sampled_from([None, None, None, "declined", "unavailable"])
@@ -65,7 +66,7 @@ def _check_conservation() -> None:
         )
     )
     in_flight = _sum(ProviderOperation.objects.filter(status=OperationStatus.PENDING)) + _sum(
-        Payout.objects.filter(status=PayoutStatus.REQUESTED)
+        Payout.objects.filter(status__in=[PayoutStatus.REQUESTED, PayoutStatus.HELD])
     )
     assert at_provider == held + in_flight
 
@@ -91,6 +92,7 @@ def test_random_sequences_keep_the_invariants(
     settings.STINT_PLATFORM_FEE_PAYER = payer
     settings.STINT_PLATFORM_FEE_BPS = bps
     people = [make_user(f"cand{run}-{i}@example.com", candidate=True) for i in range(2)]
+    payout_ready(people[0])  # the other one's payouts are held until a "setup" step
     history: list[tuple[str, dict]] = []
     keys = itertools.count()
 
@@ -101,6 +103,7 @@ def test_random_sequences_keep_the_invariants(
             "refund": services.escrow_refund,
             "split": services.escrow_split,
             "payout": services.payout_request,
+            "setup": services.payout_setup_start,
         }[name]
         with django_capture_on_commit_callbacks(execute=True):
             fn(**kwargs)
@@ -108,7 +111,9 @@ def test_random_sequences_keep_the_invariants(
     for step, fail in ops:
         kind = step[0]
         if fail and kind != "replay":
-            sandbox.fail_next({"fund": "charge", "payout": "payout"}.get(kind, "refund"), fail)
+            sandbox.fail_next(
+                {"fund": "charge", "payout": "payout", "setup": "setup"}.get(kind, "refund"), fail
+            )
         key = f"r{run}-k{next(keys)}"
         ref = f"engagement:{run}-{step[1]}" if kind not in ("payout", "replay") else ""
         if kind == "fund":
@@ -125,6 +130,12 @@ def test_random_sequences_keep_the_invariants(
                 "candidate_id": people[step[2]].pk,
                 "to_candidate": Money(int(left * step[3] * 10_000 // (10_000 + bps)), "USD"),
             }
+        elif kind == "setup":
+            with contextlib.suppress(DomainError), django_capture_on_commit_callbacks(execute=True):
+                services.payout_setup_start(actor=people[step[1]])
+            sandbox.clear_failures()
+            _check_conservation()
+            continue
         elif kind == "payout":
             kwargs = {"actor": people[step[1]], "currency": "USD"}
         else:

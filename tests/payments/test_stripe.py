@@ -172,12 +172,14 @@ def test_the_ledger_over_stripe(
         owner_id=5,
         external_id="cus_NffrFeUfNV2Hib",
         payment_method="pm_1MtwBwLkdIwHu7ixFeK0gUjq",
+        status="ready",
     )
     ProviderAccount.objects.create(
         provider="stripe",
         owner_kind="candidate",
         owner_id=alice.pk,
         external_id="acct_1MTfjCQ9PRzxEwkZ",
+        status="ready",
     )
     tx = services.escrow_fund(
         ref="engagement:42", employer_id=5, fee=Money(10_000, "USD"), idempotency_key="fund-42"

@@ -120,8 +120,14 @@ TEMPLATES = [
 
 # --- Database: SQLite (WAL, busy timeout) by default, PostgreSQL through DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'stint.sqlite3'}")
+_SQLITE = DATABASE_URL.startswith("sqlite:")
+# SQLite keeps its connection: opening one re-reads the schema and starts with a
+# cold page cache (2 ms of a 9 ms page, docs/bench/load.md); nothing is held
+# between transactions in WAL mode. PostgreSQL: set it where the server runs.
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 600 if _SQLITE else 0)
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -279,6 +285,9 @@ STINT_PLATFORM_FEE_PAYER = env_str("STINT_PLATFORM_FEE_PAYER", "employer")  # or
 STINT_PAYMENT_PROVIDER = env_str("STINT_PAYMENT_PROVIDER", "sandbox")  # or "stripe"
 STRIPE_API_KEY = env_str("STRIPE_API_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+# The signing secret of the Connect webhook endpoint (events about connected accounts,
+# e.g. account.updated); it may point at the same /payments/webhooks/stripe/ URL.
+STRIPE_CONNECT_WEBHOOK_SECRET = env_str("STRIPE_CONNECT_WEBHOOK_SECRET", "")
 # Engagements: employer silence after a submission approves it (the market leader uses 14).
 STINT_AUTO_APPROVE_DAYS = env_int("STINT_AUTO_APPROVE_DAYS", 7)
 STINT_MAX_CHANGE_ROUNDS = env_int("STINT_MAX_CHANGE_ROUNDS", 3)

@@ -8,20 +8,27 @@ from ninja.files import UploadedFile
 
 from stint.core.schemas import ERRORS
 from stint.engagements import rules, selectors, services
-from stint.engagements.models import Dispute, Engagement, SplitProposal, Submission, TimeLog
+from stint.engagements.models import (
+    Dispute,
+    Engagement,
+    Milestone,
+    SplitProposal,
+    Submission,
+    TimeLog,
+)
 from stint.engagements.schemas import (
     CancelIn,
-    CommentsIn,
     DisputeOut,
     EngagementDetailOut,
     EngagementOut,
     ItemOut,
-    MilestoneIO,
+    MilestoneOut,
     MilestonesIn,
     ProposalOut,
     ResolveIn,
     SplitIn,
     StatementIn,
+    SubmissionDecisionIn,
     SubmissionIn,
     SubmissionOut,
     TimeLogIn,
@@ -54,12 +61,14 @@ def _summary(e: Engagement, side: str) -> dict:
         "paid_at": e.paid_at,
         "cancelled_at": e.cancelled_at,
         "released_minor": e.released_minor,
+        "by_milestone": e.by_milestone,
     }
 
 
 def _submission(s: Submission) -> SubmissionOut:
     return SubmissionOut(
         id=s.pk,
+        milestone_id=s.milestone_id,
         version=s.version,
         text=s.text,
         created_at=s.created_at,
@@ -80,6 +89,28 @@ def _submission(s: Submission) -> SubmissionOut:
             )
             for i in s.items.all()
         ],
+    )
+
+
+def _milestone(m: Milestone, row: selectors.MilestoneRow | None = None) -> MilestoneOut:
+    return MilestoneOut(
+        id=m.pk,
+        position=m.position,
+        title=m.title,
+        amount_minor=m.amount_minor,
+        due_date=m.due_date,
+        status=m.status,
+        change_rounds=m.change_rounds,
+        change_rounds_left=(
+            row.change_rounds_left
+            if row
+            else max(0, settings.STINT_MAX_CHANGE_ROUNDS - m.change_rounds)
+        ),
+        submitted_at=m.submitted_at,
+        approved_at=m.approved_at,
+        released_at=m.released_at,
+        auto_approved=m.auto_approved,
+        actions=row.actions if row else [],
     )
 
 
@@ -113,18 +144,22 @@ def _detail(request: HttpRequest, engagement_id: int) -> EngagementDetailOut:
     e, side = selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
     proposal = selectors.pending_proposal(e)
     dispute = selectors.dispute_of(e)
+    milestones = selectors.milestones_of(e)
     actions = selectors.actions_for(
-        e, side, max_rounds=settings.STINT_MAX_CHANGE_ROUNDS, proposal=proposal, dispute=dispute
+        e,
+        side,
+        max_rounds=settings.STINT_MAX_CHANGE_ROUNDS,
+        proposal=proposal,
+        dispute=dispute,
+        milestones=milestones,
     )
     minutes = selectors.minutes_logged(e)
     return EngagementDetailOut(
         **_summary(e, side),
         scope=e.scope,
         deliverables=e.deliverables,
-        milestones=[
-            MilestoneIO(title=m.title, amount_minor=m.amount_minor, due_date=m.due_date)
-            for m in e.milestones.all()
-        ],
+        milestones=[_milestone(row.milestone, row) for row in actions.milestones],
+        milestones_released_minor=selectors.released_by_milestones(milestones),
         submissions=[_submission(s) for s in selectors.submissions_of(e)],
         actions=actions.names
         + (["respond"] if actions.can_respond_dispute else [])
@@ -174,12 +209,12 @@ def engagement_get(request: HttpRequest, engagement_id: int) -> EngagementDetail
 
 @router.put(
     "/engagements/{engagement_id}/milestones",
-    response={200: list[MilestoneIO], **ERRORS},
+    response={200: list[MilestoneOut], **ERRORS},
     summary="Employer: set milestones (shares add up to the fee) before work starts",
 )
 def milestones_set(
     request: HttpRequest, engagement_id: int, payload: MilestonesIn
-) -> list[MilestoneIO]:
+) -> list[MilestoneOut]:
     created = services.milestones_set(
         actor=request.user,
         engagement_id=engagement_id,
@@ -188,10 +223,7 @@ def milestones_set(
             for m in payload.milestones
         ],
     )
-    return [
-        MilestoneIO(title=m.title, amount_minor=m.amount_minor, due_date=m.due_date)
-        for m in created
-    ]
+    return [_milestone(m) for m in created]
 
 
 @router.post(
@@ -207,7 +239,8 @@ def engagement_start(request: HttpRequest, engagement_id: int) -> EngagementDeta
 @router.post(
     "/engagements/{engagement_id}/submissions",
     response={201: SubmissionOut, **ERRORS},
-    summary="Candidate: submit deliverables (multipart: text, links, files)",
+    summary="Candidate: submit deliverables (multipart: text, links, files; "
+    "milestone_id when the engagement has milestones)",
 )
 def submission_create(
     request: HttpRequest,
@@ -221,6 +254,7 @@ def submission_create(
         text=payload.text,
         links=payload.links,
         files=files or [],
+        milestone_id=payload.milestone_id,
     )
     return Status(201, _submission(s))
 
@@ -248,13 +282,17 @@ def engagement_file(request: HttpRequest, engagement_id: int, item_id: int) -> F
 @router.post(
     "/engagements/{engagement_id}/approval",
     response={200: EngagementDetailOut, **ERRORS},
-    summary="Employer: approve the submission and release the fee",
+    summary="Employer: approve the submission and release the fee "
+    "(with milestone_id: that milestone's, releasing its share)",
 )
 def submission_approve(
-    request: HttpRequest, engagement_id: int, payload: CommentsIn
+    request: HttpRequest, engagement_id: int, payload: SubmissionDecisionIn
 ) -> EngagementDetailOut:
     services.submission_approve(
-        actor=request.user, engagement_id=engagement_id, comments=payload.comments
+        actor=request.user,
+        engagement_id=engagement_id,
+        comments=payload.comments,
+        milestone_id=payload.milestone_id,
     )
     return _detail(request, engagement_id)
 
@@ -262,13 +300,16 @@ def submission_approve(
 @router.post(
     "/engagements/{engagement_id}/changes",
     response={200: EngagementDetailOut, **ERRORS},
-    summary="Employer: request changes, with comments",
+    summary="Employer: request changes, with comments (with milestone_id: on that milestone)",
 )
 def submission_request_changes(
-    request: HttpRequest, engagement_id: int, payload: CommentsIn
+    request: HttpRequest, engagement_id: int, payload: SubmissionDecisionIn
 ) -> EngagementDetailOut:
     services.submission_request_changes(
-        actor=request.user, engagement_id=engagement_id, comments=payload.comments
+        actor=request.user,
+        engagement_id=engagement_id,
+        comments=payload.comments,
+        milestone_id=payload.milestone_id,
     )
     return _detail(request, engagement_id)
 

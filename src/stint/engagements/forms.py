@@ -1,11 +1,37 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from stint.core.money import Money
 from stint.engagements import rules
+from stint.engagements.models import Milestone
+
+
+def _add_milestone_field(
+    form: forms.Form, milestones: Sequence[Milestone], label: str, first: bool = True
+) -> None:
+    """A required choice of milestone (named like the services' `milestone_id`),
+    when the engagement is paid milestone by milestone."""
+    if not milestones:
+        return
+    form.fields["milestone_id"] = forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        choices=[
+            (
+                m.pk,
+                f"{m.position}. {m.title} ({Money(m.amount_minor, m.engagement.currency)}"
+                f", {m.get_status_display().lower()})",
+            )
+            for m in milestones
+        ],
+    )
+    if first:  # shown before the other fields
+        form.order_fields(["milestone_id", *[n for n in form.fields if n != "milestone_id"]])
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,6 +67,10 @@ class SubmissionForm(forms.Form):
         label="Files", required=False, help_text=f"Up to {rules.MAX_FILES} files."
     )
 
+    def __init__(self, *args: Any, milestones: Sequence[Milestone] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _add_milestone_field(self, milestones, "Milestone")
+
     def clean_links(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
 
@@ -53,6 +83,15 @@ class ReviewForm(forms.Form):
     comments = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
     )
+
+    def __init__(self, *args: Any, milestones: Sequence[Milestone] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _add_milestone_field(self, milestones, "Milestone to review")
+        if milestones:
+            self.fields["decision"].choices = [
+                ("approve", "Approve and pay this milestone"),
+                ("changes", "Request changes"),
+            ]
 
 
 class CancelForm(forms.Form):

@@ -64,6 +64,10 @@ class Engagement(models.Model):
     released_minor = models.PositiveIntegerField(null=True, blank=True)
     auto_approved = models.BooleanField(default=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Set when the work starts with milestones: each is then submitted, approved and
+    # paid on its own. (Engagements started before milestone payments existed keep
+    # False: their milestones were a plan, and they are approved and paid as a whole.)
+    by_milestone = models.BooleanField(default=False)
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
@@ -84,6 +88,10 @@ class Engagement(models.Model):
                 condition=~Q(status="paid")
                 | Q(paid_at__isnull=False, released_minor__isnull=False),
                 name="engagement_paid_recorded",
+            ),
+            models.CheckConstraint(
+                condition=Q(by_milestone=False) | Q(started_at__isnull=False),
+                name="engagement_by_milestone_once_started",
             ),
         ]
 
@@ -171,20 +179,49 @@ class FollowUpOffer(models.Model):
         return f"{self.role_title} for {self.candidate}"
 
 
+class MilestoneStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUBMITTED = "submitted", "Submitted for review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved and released"
+
+
 class Milestone(models.Model):
-    """A part of the work with its share of the fee; the shares add up to the fee."""
+    """A part of the work with its share of the fee; the shares add up to the fee.
+    Each is submitted and reviewed on its own; approving one releases its share."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=140)
     amount_minor = models.PositiveIntegerField()
     due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=17, choices=MilestoneStatus.choices, default=MilestoneStatus.PENDING
+    )
+    change_rounds = models.PositiveSmallIntegerField(default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Approval and release happen in one transaction: approved ⇔ released.
+    released_at = models.DateTimeField(null=True, blank=True)
+    auto_approved = models.BooleanField(default=False)
 
     class Meta:
         ordering: ClassVar = ["engagement", "position"]
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["engagement", "position"], name="milestone_position"),
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="milestone_has_share"),
+            models.CheckConstraint(
+                condition=Q(status__in=MilestoneStatus.values), name="milestone_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="approved", approved_at__isnull=False, released_at__isnull=False)
+                | (~Q(status="approved") & Q(released_at__isnull=True)),
+                name="milestone_released_when_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(submitted_at__isnull=False),
+                name="milestone_submitted_recorded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -203,6 +240,14 @@ class Submission(models.Model):
     """One version of the deliverables, and the employer's decision on it."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="submissions")
+    # Set when the engagement has milestones: versions count per milestone.
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+    )
     version = models.PositiveSmallIntegerField()
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -220,16 +265,32 @@ class Submission(models.Model):
     class Meta:
         ordering: ClassVar = ["engagement", "-version"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["engagement", "version"], name="submission_version"),
+            models.UniqueConstraint(
+                fields=["engagement", "version"],
+                condition=Q(milestone__isnull=True),
+                name="submission_version",
+            ),
+            models.UniqueConstraint(
+                fields=["milestone", "version"],
+                condition=Q(milestone__isnull=False),
+                name="submission_milestone_version",
+            ),
             models.UniqueConstraint(
                 fields=["engagement"],
-                condition=Q(decision="pending"),
+                condition=Q(decision="pending", milestone__isnull=True),
                 name="submission_one_pending",
+            ),
+            models.UniqueConstraint(
+                fields=["milestone"],
+                condition=Q(decision="pending", milestone__isnull=False),
+                name="submission_milestone_one_pending",
             ),
         ]
         indexes: ClassVar = [models.Index(fields=["decision", "created_at"])]
 
     def __str__(self) -> str:
+        if self.milestone_id:
+            return f"v{self.version} of milestone {self.milestone_id} of {self.engagement_id}"
         return f"v{self.version} of {self.engagement_id}"
 
 

@@ -120,13 +120,19 @@ def change_round_refusal(rounds_used: int, max_rounds: int) -> str | None:
 # --- Money -------------------------------------------------------------------------------------
 
 
-def split_refusal(to_candidate: int, fee: int) -> str | None:
-    """A partial payment or resolution gives the candidate 0..fee minor units."""
+def split_refusal(to_candidate: int, fee: int, released: int = 0) -> str | None:
+    """A partial payment or resolution gives the candidate 0..(fee - released) minor
+    units: what approved milestones already released is no longer in escrow."""
     if isinstance(to_candidate, bool) or not isinstance(to_candidate, int):
         return "Give a whole amount in minor units."
     if to_candidate < 0:
         return "The amount cannot be negative."
-    if to_candidate > fee:
+    if to_candidate > fee - released:
+        if released:
+            return (
+                f"The amount cannot be more than the {fee - released} minor units of the fee "
+                "still in escrow (approved milestones are already paid)."
+            )
         return "The amount cannot be more than the fee."
     return None
 
@@ -151,6 +157,77 @@ def milestones_refusal(milestones: list[MilestoneSpec], fee: int) -> tuple[str, 
     if milestones and sum(m.amount_minor for m in milestones) != fee:
         return "milestones", "The milestones' shares must add up to the fee."
     return None
+
+
+# --- Milestone by milestone ----------------------------------------------------------------
+# With milestones, each one is submitted, reviewed and paid on its own, and the
+# engagement's status follows them (`status_from_milestones`) instead of moving by
+# TRANSITIONS for submit / request changes / approve; the rest of the table
+# (start, split, dispute, release when the last one is approved) still applies.
+
+M_PENDING = "pending"
+M_SUBMITTED = "submitted"
+M_CHANGES_REQUESTED = "changes_requested"
+M_APPROVED = "approved"
+MILESTONE_STATUSES = frozenset({M_PENDING, M_SUBMITTED, M_CHANGES_REQUESTED, M_APPROVED})
+MILESTONE_ACTIONS = frozenset({SUBMIT, REQUEST_CHANGES, APPROVE, AUTO_APPROVE})
+
+# (milestone status, action) -> (target milestone status, sides allowed).
+MILESTONE_TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    (M_PENDING, SUBMIT): (M_SUBMITTED, frozenset({CANDIDATE})),
+    (M_CHANGES_REQUESTED, SUBMIT): (M_SUBMITTED, frozenset({CANDIDATE})),
+    (M_SUBMITTED, REQUEST_CHANGES): (M_CHANGES_REQUESTED, frozenset({EMPLOYER})),
+    (M_SUBMITTED, APPROVE): (M_APPROVED, frozenset({EMPLOYER})),
+    (M_SUBMITTED, AUTO_APPROVE): (M_APPROVED, frozenset({SYSTEM})),
+}
+
+
+def milestone_target_of(status: str, action: str) -> str | None:
+    entry = MILESTONE_TRANSITIONS.get((status, action))
+    return entry[0] if entry else None
+
+
+def milestone_refusal(
+    engagement_status: str, milestone_status: str, action: str, side: str | None
+) -> str | None:
+    """Why `side` may not do `action` on a milestone, or None when it may. Milestones
+    move only while the work is under way (not before the start, in a dispute or after)."""
+    label = ACTION_LABELS.get(action, action)
+    if engagement_status not in WORKING:
+        return f"You cannot {label} while the engagement is {engagement_status.replace('_', ' ')}."
+    entry = MILESTONE_TRANSITIONS.get((milestone_status, action))
+    if entry is None:
+        state = "approved and paid" if milestone_status == M_APPROVED else milestone_status
+        return f"You cannot {label} on a milestone that is {state.replace('_', ' ')}."
+    if side not in entry[1]:
+        who = " or ".join(sorted(entry[1]))
+        return f"Only the {who} can {label} now."
+    return None
+
+
+def allowed_milestone_actions(
+    engagement_status: str, milestone_status: str, side: str | None
+) -> list[str]:
+    return [
+        a
+        for (s, a), (_, sides) in MILESTONE_TRANSITIONS.items()
+        if s == milestone_status and side in sides and engagement_status in WORKING
+    ]
+
+
+def status_from_milestones(statuses: list[str]) -> str:
+    """The engagement's status while its milestones are worked on: approved once all
+    are; submitted while any waits for review; changes requested while any needs
+    rework; otherwise in progress."""
+    if not statuses:
+        raise ValueError("No milestones")
+    if all(s == M_APPROVED for s in statuses):
+        return APPROVED
+    if M_SUBMITTED in statuses:
+        return SUBMITTED
+    if M_CHANGES_REQUESTED in statuses:
+        return CHANGES_REQUESTED
+    return IN_PROGRESS
 
 
 def effective_hourly_rate(fee_minor: int, minutes: int) -> int | None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -15,6 +16,25 @@ class MilestonesIn(Schema):
     milestones: list[MilestoneIO] = Field(..., max_length=20)
 
 
+class MilestoneOut(MilestoneIO):
+    id: int
+    position: int
+    # pending | submitted | changes_requested | approved (its share released)
+    status: str
+    change_rounds: int
+    change_rounds_left: int
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    released_at: datetime | None
+    auto_approved: bool
+    actions: list[str]  # what you may do on it now: submit | request_changes | approve
+
+
+# A milestone id in a body (submissions, approval, changes): required when the
+# engagement has milestones, refused when it has none.
+MilestoneRef = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
 class ItemOut(Schema):
     id: int
     kind: str
@@ -25,7 +45,8 @@ class ItemOut(Schema):
 
 class SubmissionOut(Schema):
     id: int
-    version: int
+    milestone_id: int | None
+    version: int  # counted per milestone when the engagement has milestones
     text: str
     created_at: datetime
     decision: str
@@ -37,6 +58,7 @@ class SubmissionOut(Schema):
 class SubmissionIn(Schema):
     text: str = Field("", max_length=10_000)
     links: list[str] = Field(default_factory=list, max_length=10)
+    milestone_id: MilestoneRef | None = None
 
 
 class ProposalOut(Schema):
@@ -82,12 +104,14 @@ class EngagementOut(Schema):
     paid_at: datetime | None
     cancelled_at: datetime | None
     released_minor: int | None
+    by_milestone: bool  # submitted, approved and paid milestone by milestone
 
 
 class EngagementDetailOut(EngagementOut):
     scope: str
     deliverables: str
-    milestones: list[MilestoneIO]
+    milestones: list[MilestoneOut]
+    milestones_released_minor: int  # what approved milestones released so far
     submissions: list[SubmissionOut]
     actions: list[str]
     change_rounds_left: int
@@ -100,6 +124,10 @@ class EngagementDetailOut(EngagementOut):
 
 class CommentsIn(Schema):
     comments: str = Field("", max_length=5000)
+
+
+class SubmissionDecisionIn(CommentsIn):
+    milestone_id: MilestoneRef | None = None
 
 
 class CancelIn(Schema):

@@ -6,6 +6,7 @@ admins see it only once it has a dispute. Everyone else gets NotFound.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,8 @@ from stint.engagements.models import (
     Dispute,
     DisputeStatus,
     Engagement,
+    Milestone,
+    MilestoneStatus,
     ProposalStatus,
     SplitProposal,
     Submission,
@@ -109,14 +112,23 @@ def engagements_for(user: User) -> QuerySet[Engagement]:
 
 def submissions_of(engagement: Engagement) -> QuerySet[Submission]:
     return (
-        engagement.submissions.select_related("submitted_by", "decided_by")
+        engagement.submissions.select_related("submitted_by", "decided_by", "milestone")
         .prefetch_related("items")
-        .order_by("-version")
+        .order_by("-pk")  # newest first: the version order, across milestones too
     )
 
 
 def pending_submission(engagement: Engagement) -> Submission | None:
     return engagement.submissions.filter(decision=Decision.PENDING).first()
+
+
+def milestones_of(engagement: Engagement) -> list[Milestone]:
+    return list(engagement.milestones.order_by("position"))
+
+
+def released_by_milestones(milestones: Sequence[Milestone]) -> int:
+    """How much of the fee approved milestones have released from escrow."""
+    return sum(m.amount_minor for m in milestones if m.status == MilestoneStatus.APPROVED)
 
 
 def pending_proposal(engagement: Engagement) -> SplitProposal | None:
@@ -148,14 +160,29 @@ def dispute_queue(actor: User) -> QuerySet[Dispute]:
 
 
 @dataclass
+class MilestoneRow:
+    """One milestone and what this viewer may do on it."""
+
+    milestone: Milestone
+    actions: list[str] = field(default_factory=list)
+    change_rounds_left: int = 0
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.actions
+
+
+@dataclass
 class Actions:
-    """The actions allowed for one viewer, for the detail page and the API."""
+    """The actions allowed for one viewer, for the detail page and the API. With
+    milestones, `names` holds submit / approve / request_changes when some milestone
+    allows them, and `milestones` says which."""
 
     names: list[str] = field(default_factory=list)
     can_accept_split: bool = False
     can_withdraw_split: bool = False
     can_respond_dispute: bool = False
     change_rounds_left: int = 0
+    milestones: list[MilestoneRow] = field(default_factory=list)
 
     def __contains__(self, name: object) -> bool:
         return name in self.names
@@ -168,6 +195,7 @@ def actions_for(
     max_rounds: int,
     proposal: SplitProposal | None = None,
     dispute: Dispute | None = None,
+    milestones: Sequence[Milestone] = (),
 ) -> Actions:
     names = rules.allowed_actions(engagement.status, side)
     if engagement.funded_at is None:
@@ -177,6 +205,25 @@ def actions_for(
     rounds_left = max(0, max_rounds - engagement.change_rounds)
     if rules.REQUEST_CHANGES in names and rounds_left == 0:
         names.remove(rules.REQUEST_CHANGES)
+    rows = []
+    for m in milestones:  # (before the start, or paid as a whole: a plan, no actions)
+        allowed = [
+            a
+            for a in rules.allowed_milestone_actions(engagement.status, m.status, side)
+            if a != rules.AUTO_APPROVE and engagement.by_milestone
+        ]
+        left = max(0, max_rounds - m.change_rounds)
+        if rules.REQUEST_CHANGES in allowed and left == 0:
+            allowed.remove(rules.REQUEST_CHANGES)
+        rows.append(MilestoneRow(milestone=m, actions=allowed, change_rounds_left=left))
+    if engagement.by_milestone:
+        # Submit / review act on milestones: the engagement offers what any of them allows.
+        work = [
+            a
+            for a in (rules.SUBMIT, rules.REQUEST_CHANGES, rules.APPROVE)
+            if any(a in row.actions for row in rows)
+        ]
+        names = work + [n for n in names if n not in rules.MILESTONE_ACTIONS]
     if rules.PROPOSE_SPLIT in names and proposal is not None:
         names.remove(rules.PROPOSE_SPLIT)
     can_respond = False
@@ -196,6 +243,7 @@ def actions_for(
         can_withdraw_split=bool(proposal and proposal.side == side),
         can_respond_dispute=can_respond,
         change_rounds_left=rounds_left,
+        milestones=rows,
     )
 
 
@@ -222,10 +270,18 @@ def dashboard_candidate(user: User) -> dict[str, Any]:
             response_statement="",
         ).values_list("engagement_id", flat=True)
     )
+    # With milestones, others may wait for work while one waits for review.
+    open_milestones = set(
+        Milestone.objects.filter(
+            engagement__in=[e for e in active if e.status == rules.SUBMITTED],
+            status__in=[MilestoneStatus.PENDING, MilestoneStatus.CHANGES_REQUESTED],
+        ).values_list("engagement_id", flat=True)
+    )
     needs = [
         e
         for e in active
         if e.status in (rules.FUNDED, rules.IN_PROGRESS, rules.CHANGES_REQUESTED)
+        or e.pk in open_milestones
         or e.pk in proposals
         or e.pk in answers
     ]

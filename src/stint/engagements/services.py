@@ -3,11 +3,15 @@ starting, submitting, reviewing, paying, cancelling, partial payments, disputes,
 auto-approval and the candidate's hours.
 
 Money moves only through `stint.payments.services`, with one idempotency key per
-movement and engagement (`fund:<id>`, `release:<id>`, `refund:<id>`,
-`settle:<proposal id>`, `split:<dispute id>`), so a retry never moves it twice.
+movement and engagement (`fund:<id>`, `release:<id>`, `release:<id>:m<milestone id>`,
+`refund:<id>`, `settle:<proposal id>`, `split:<dispute id>`), so a retry never moves
+it twice.
 
-Row locks are always taken in one order: Engagement → Submission → SplitProposal → Dispute.
-Every status change goes through `_move`, which checks `rules.TRANSITIONS`.
+Row locks are always taken in one order:
+Engagement → Milestone → Submission → SplitProposal → Dispute.
+Every status change goes through `_move`, which checks `rules.TRANSITIONS`; with
+milestones, submit / request changes / approve move the milestone by
+`rules.MILESTONE_TRANSITIONS` and the engagement follows (`_follow_milestones`).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from stint.engagements.models import (
     Engagement,
     ItemKind,
     Milestone,
+    MilestoneStatus,
     ProposalStatus,
     SplitProposal,
     Submission,
@@ -88,17 +93,94 @@ def _notify_other_side(
         _notify_candidate(engagement, kind=kind, title=title, body=body)
 
 
-def _check(engagement: Engagement, action: str, side: str) -> None:
-    """Forbidden when this side never does `action`; ConflictError when the
-    current status does not allow it."""
+def _check_side(engagement: Engagement, action: str, side: str) -> None:
+    """Forbidden when this side never does `action`."""
     sides = {
         s for (_, a), (_, allowed) in rules.TRANSITIONS.items() if a == action for s in allowed
     }
     if side not in sides:
         raise Forbidden(rules.refusal(engagement.status, action, side) or "Not allowed.")
+
+
+def _check(engagement: Engagement, action: str, side: str) -> None:
+    """Forbidden when this side never does `action`; ConflictError when the
+    current status does not allow it."""
+    _check_side(engagement, action, side)
     refusal = rules.refusal(engagement.status, action, side)
     if refusal is not None:
         raise ConflictError("bad_transition", refusal)
+
+
+def _check_milestone(engagement: Engagement, milestone: Milestone, action: str, side: str) -> None:
+    """The milestone twin of `_check` (the caller has checked the side)."""
+    refusal = rules.milestone_refusal(engagement.status, milestone.status, action, side)
+    if refusal is not None:
+        raise ConflictError("bad_transition", refusal, "milestone_id")
+
+
+def _milestone_for(
+    engagement: Engagement, milestone_id: int | None, action: str, side: str
+) -> Milestone | None:
+    """Check `action` (submit / request changes / approve) and return the locked
+    milestone it is about: None for an engagement paid as a whole (which refuses a
+    `milestone_id`), the milestone when it is paid by milestone (which needs one)."""
+    _check_side(engagement, action, side)
+    if not engagement.by_milestone:
+        _check(engagement, action, side)
+        if milestone_id is not None:
+            raise DomainError(
+                "no_milestones", "This engagement is not paid by milestone.", "milestone_id"
+            )
+        return None
+    if milestone_id is None:
+        raise DomainError(
+            "milestone_required",
+            "This engagement is paid milestone by milestone: choose the milestone.",
+            "milestone_id",
+        )
+    milestone = None
+    if isinstance(milestone_id, int) and 0 < milestone_id < 2**31:
+        milestone = (
+            Milestone.objects.select_for_update()
+            .filter(pk=milestone_id, engagement=engagement)
+            .first()
+        )
+    if milestone is None:
+        raise DomainError(
+            "no_such_milestone", "This engagement has no such milestone.", "milestone_id"
+        )
+    _check_milestone(engagement, milestone, action, side)
+    return milestone
+
+
+def _released(engagement: Engagement) -> int:
+    """How much of the fee approved milestones have already released from escrow."""
+    if not engagement.by_milestone:
+        return 0
+    return sum(
+        engagement.milestones.filter(status=MilestoneStatus.APPROVED).values_list(
+            "amount_minor", flat=True
+        )
+    )
+
+
+def _follow_milestones(engagement: Engagement) -> None:
+    """With milestones, the engagement's status follows them while the work is under
+    way (the last approval goes through `_move` instead, see `_approve_milestone`)."""
+    target = rules.status_from_milestones(
+        list(engagement.milestones.values_list("status", flat=True))
+    )
+    assert target in rules.WORKING, target
+    engagement.status = target
+    engagement.updated_at = timezone.now()
+
+
+def _reopen_milestones(engagement: Engagement) -> None:
+    """The work stopped (a split or a dispute closed the pending submissions): no
+    milestone waits for review any more."""
+    engagement.milestones.filter(status=MilestoneStatus.SUBMITTED).update(
+        status=MilestoneStatus.PENDING
+    )
 
 
 def _move(engagement: Engagement, action: str, side: str) -> None:
@@ -286,7 +368,9 @@ def engagement_start(*, actor: User, engagement_id: int) -> Engagement:
     _require_funded(engagement)
     _move(engagement, rules.START, side)
     engagement.started_at = engagement.updated_at
-    engagement.save(update_fields=["status", "started_at", "updated_at"])
+    # Milestones are fixed from now on; with them, the work is paid milestone by milestone.
+    engagement.by_milestone = engagement.milestones.exists()
+    engagement.save(update_fields=["status", "started_at", "by_milestone", "updated_at"])
     _notify_employer(
         engagement,
         kind="engagement.started",
@@ -303,10 +387,12 @@ def submission_create(
     text: str = "",
     links: Sequence[str] = (),
     files: Sequence[UploadedFile] = (),
+    milestone_id: int | None = None,
 ) -> Submission:
-    """The candidate hands in the deliverables (text, links, files): a new version."""
+    """The candidate hands in the deliverables (text, links, files): a new version,
+    of the whole work or, when the engagement has milestones, of one milestone."""
     engagement, side = _locked(actor, engagement_id)
-    _check(engagement, rules.SUBMIT, side)
+    milestone = _milestone_for(engagement, milestone_id, rules.SUBMIT, side)
     text = _clean_text(text, field="text", max_len=rules.MAX_TEXT)
     links = [link.strip() for link in links if link and link.strip()]
     if not text and not links and not files:
@@ -328,10 +414,19 @@ def submission_create(
         if problem:
             raise DomainError("bad_file", f"{name}: {problem}", "files")
         names.append(name)
-    _move(engagement, rules.SUBMIT, side)
-    version = (engagement.submissions.aggregate(v=Max("version"))["v"] or 0) + 1
+    if milestone is None:
+        _move(engagement, rules.SUBMIT, side)
+        versions = engagement.submissions.filter(milestone__isnull=True)
+    else:
+        milestone.status = MilestoneStatus.SUBMITTED
+        milestone.submitted_at = timezone.now()
+        milestone.save(update_fields=["status", "submitted_at"])
+        _follow_milestones(engagement)
+        versions = milestone.submissions.all()
+    version = (versions.aggregate(v=Max("version"))["v"] or 0) + 1
     submission = Submission.objects.create(
         engagement=engagement,
+        milestone=milestone,
         version=version,
         submitted_by=actor,
         text=text,
@@ -346,10 +441,11 @@ def submission_create(
         item.save()
     engagement.submitted_at = engagement.updated_at
     engagement.save(update_fields=["status", "submitted_at", "updated_at"])
+    what = engagement.title if milestone is None else f"“{milestone.title}” of {engagement.title}"
     _notify_employer(
         engagement,
         kind="engagement.submitted",
-        title=f"{actor.display_name} submitted {engagement.title} (version {version})",
+        title=f"{actor.display_name} submitted {what} (version {version})",
         body=f"Review it within {settings.STINT_AUTO_APPROVE_DAYS} days; after that it is "
         "approved and paid automatically.",
         exclude=actor,
@@ -357,9 +453,11 @@ def submission_create(
     return submission
 
 
-def _pending(engagement: Engagement) -> Submission:
+def _pending(engagement: Engagement, milestone: Milestone | None = None) -> Submission:
     submission = (
-        Submission.objects.select_for_update().filter(engagement=engagement, decision="pending")
+        Submission.objects.select_for_update().filter(
+            engagement=engagement, milestone=milestone, decision="pending"
+        )
     ).first()
     if submission is None:  # the status says submitted, so this would be a bug
         raise ConflictError("nothing_to_review", "There is no submission waiting for review.")
@@ -413,42 +511,129 @@ def _approve_and_release(
     )
 
 
+def _approve_milestone(
+    engagement: Engagement,
+    milestone: Milestone,
+    submission: Submission,
+    *,
+    side: str,
+    by: User | None,
+    comments: str,
+) -> None:
+    """Approve one milestone and release exactly its share from escrow (key
+    `release:<id>:m<milestone id>`); the last one approves and pays the engagement."""
+    now = timezone.now()
+    action = rules.AUTO_APPROVE if side == rules.SYSTEM else rules.APPROVE
+    submission.decision = Decision.AUTO_APPROVED if side == rules.SYSTEM else Decision.APPROVED
+    submission.decided_by = by
+    submission.decided_at = now
+    submission.comments = comments
+    submission.save(update_fields=["decision", "decided_by", "decided_at", "comments"])
+    share = Money(milestone.amount_minor, engagement.currency)
+    payments.escrow_release(
+        ref=engagement.ledger_ref,
+        candidate_id=engagement.candidate_id,
+        idempotency_key=f"release:{engagement.pk}:m{milestone.pk}",
+        fee_part=share,
+    )
+    target = rules.milestone_target_of(milestone.status, action)
+    assert target == MilestoneStatus.APPROVED, target
+    milestone.status = target
+    milestone.approved_at = milestone.released_at = now
+    milestone.auto_approved = side == rules.SYSTEM
+    milestone.save(update_fields=["status", "approved_at", "released_at", "auto_approved"])
+    # The escrow changed under any pending proposal to end early: it no longer stands.
+    SplitProposal.objects.filter(engagement=engagement, status=ProposalStatus.PENDING).update(
+        status=ProposalStatus.WITHDRAWN, decided_at=now
+    )
+    statuses = list(engagement.milestones.values_list("status", flat=True))
+    last = rules.status_from_milestones(statuses) == rules.APPROVED
+    fields = ["status", "updated_at"]
+    if last:
+        _move(engagement, action, side)
+        _move(engagement, rules.RELEASE, side)
+        engagement.approved_at = engagement.paid_at = now
+        engagement.released_minor = engagement.fee_minor
+        engagement.auto_approved = side == rules.SYSTEM
+        fields += ["approved_at", "paid_at", "released_minor", "auto_approved"]
+    else:
+        _follow_milestones(engagement)
+    engagement.save(update_fields=fields)
+    how = "automatically, after no answer" if side == rules.SYSTEM else "by the employer"
+    done = f" That was the last one: {engagement.title} is complete." if last else ""
+    _notify_candidate(
+        engagement,
+        kind="engagement.paid",
+        title=f"“{milestone.title}” of {engagement.title} is approved and "
+        f"{share.format()} is released",
+        body=f"Approved {how}.{done}",
+    )
+    _notify_employer(
+        engagement,
+        kind="engagement.paid",
+        title=f"“{milestone.title}” of {engagement.title} is approved and paid",
+        body=f"Approved {how}.{done}"
+        + (f" Leave a review for {engagement.candidate.display_name}." if last else ""),
+        exclude=by,
+    )
+
+
 @transaction.atomic
-def submission_approve(*, actor: User, engagement_id: int, comments: str = "") -> Engagement:
+def submission_approve(
+    *, actor: User, engagement_id: int, comments: str = "", milestone_id: int | None = None
+) -> Engagement:
     """The employer approves the latest submission; escrow is released to the
-    candidate at once (approved_at and paid_at are both recorded)."""
+    candidate at once (approved_at and paid_at are both recorded). With milestones,
+    the milestone's submission is approved and only its share released."""
     engagement, side = _locked(actor, engagement_id)
-    _check(engagement, rules.APPROVE, side)
+    milestone = _milestone_for(engagement, milestone_id, rules.APPROVE, side)
     comments = _clean_text(comments, field="comments", max_len=5000)
-    submission = _pending(engagement)
-    _approve_and_release(engagement, submission, side=side, by=actor, comments=comments)
+    submission = _pending(engagement, milestone)
+    if milestone is None:
+        _approve_and_release(engagement, submission, side=side, by=actor, comments=comments)
+    else:
+        _approve_milestone(
+            engagement, milestone, submission, side=side, by=actor, comments=comments
+        )
     return engagement
 
 
 @transaction.atomic
-def submission_request_changes(*, actor: User, engagement_id: int, comments: str) -> Submission:
-    """The employer asks for changes, with comments, up to STINT_MAX_CHANGE_ROUNDS times."""
+def submission_request_changes(
+    *, actor: User, engagement_id: int, comments: str, milestone_id: int | None = None
+) -> Submission:
+    """The employer asks for changes, with comments, up to STINT_MAX_CHANGE_ROUNDS
+    times (per milestone when the engagement has milestones)."""
     engagement, side = _locked(actor, engagement_id)
-    _check(engagement, rules.REQUEST_CHANGES, side)
+    milestone = _milestone_for(engagement, milestone_id, rules.REQUEST_CHANGES, side)
     comments = _clean_text(
         comments, field="comments", max_len=5000, required="Say what should change."
     )
-    problem = rules.change_round_refusal(engagement.change_rounds, settings.STINT_MAX_CHANGE_ROUNDS)
+    rounds = engagement.change_rounds if milestone is None else milestone.change_rounds
+    problem = rules.change_round_refusal(rounds, settings.STINT_MAX_CHANGE_ROUNDS)
     if problem:
         raise ConflictError("too_many_rounds", problem, "comments")
-    submission = _pending(engagement)
-    _move(engagement, rules.REQUEST_CHANGES, side)
-    engagement.change_rounds += 1
-    engagement.save(update_fields=["status", "change_rounds", "updated_at"])
+    submission = _pending(engagement, milestone)
+    if milestone is None:
+        _move(engagement, rules.REQUEST_CHANGES, side)
+        engagement.change_rounds += 1
+        engagement.save(update_fields=["status", "change_rounds", "updated_at"])
+    else:
+        milestone.status = MilestoneStatus.CHANGES_REQUESTED
+        milestone.change_rounds += 1
+        milestone.save(update_fields=["status", "change_rounds"])
+        _follow_milestones(engagement)
+        engagement.save(update_fields=["status", "updated_at"])
     submission.decision = Decision.CHANGES_REQUESTED
     submission.decided_by = actor
     submission.decided_at = engagement.updated_at
     submission.comments = comments
     submission.save(update_fields=["decision", "decided_by", "decided_at", "comments"])
+    what = engagement.title if milestone is None else f"“{milestone.title}” of {engagement.title}"
     _notify_candidate(
         engagement,
         kind="engagement.changes_requested",
-        title=f"Changes requested on {engagement.title}",
+        title=f"Changes requested on {what}",
         body=comments[:500],
     )
     return submission
@@ -458,9 +643,11 @@ def submission_request_changes(*, actor: User, engagement_id: int, comments: str
 
 
 @transaction.atomic
-def engagement_auto_approve(*, engagement_id: int) -> bool:
+def engagement_auto_approve(*, engagement_id: int, submission_id: int | None = None) -> bool:
     """Approve and release a submission the employer left unanswered for
-    STINT_AUTO_APPROVE_DAYS. Idempotent: False when nothing is due."""
+    STINT_AUTO_APPROVE_DAYS: with milestones, each such milestone submission (or only
+    `submission_id`), releasing that milestone's share. Idempotent: False when
+    nothing is due."""
     engagement = (
         Engagement.objects.select_for_update(of=("self",))
         .select_related("candidate")
@@ -469,13 +656,31 @@ def engagement_auto_approve(*, engagement_id: int) -> bool:
     )
     if engagement is None or engagement.status != rules.SUBMITTED:
         return False
-    submission = _pending(engagement)
-    if not rules.is_auto_approval_due(
-        submission.created_at, timezone.now(), settings.STINT_AUTO_APPROVE_DAYS
-    ):
-        return False
-    _approve_and_release(engagement, submission, side=rules.SYSTEM, by=None, comments="")
-    return True
+    now = timezone.now()
+    days = settings.STINT_AUTO_APPROVE_DAYS
+    if not engagement.by_milestone:
+        submission = _pending(engagement)
+        if submission_id is not None and submission.pk != submission_id:
+            return False
+        if not rules.is_auto_approval_due(submission.created_at, now, days):
+            return False
+        _approve_and_release(engagement, submission, side=rules.SYSTEM, by=None, comments="")
+        return True
+    milestones = Milestone.objects.select_for_update().filter(
+        engagement=engagement, status=MilestoneStatus.SUBMITTED
+    )
+    approved = False
+    for milestone in milestones.order_by("position"):
+        submission = _pending(engagement, milestone)
+        if submission_id is not None and submission.pk != submission_id:
+            continue
+        if not rules.is_auto_approval_due(submission.created_at, now, days):
+            continue
+        _approve_milestone(
+            engagement, milestone, submission, side=rules.SYSTEM, by=None, comments=""
+        )
+        approved = True
+    return approved
 
 
 @transaction.atomic
@@ -483,7 +688,7 @@ def submission_remind_if_due(*, submission_id: int) -> bool:
     """Send the employer the next reminder before auto-approval, once each."""
     submission = (
         Submission.objects.select_for_update(of=("self",))
-        .select_related("engagement")
+        .select_related("engagement", "milestone")
         .filter(pk=submission_id, decision=Decision.PENDING)
         .first()
     )
@@ -499,10 +704,13 @@ def submission_remind_if_due(*, submission_id: int) -> bool:
     submission.save(update_fields=["reminders_sent"])
     engagement = submission.engagement
     when = rules.auto_approve_at(submission.created_at, days)
+    what = engagement.title
+    if submission.milestone_id is not None:
+        what = f"“{submission.milestone.title}” of {engagement.title}"
     _notify_employer(
         engagement,
         kind="engagement.review_reminder",
-        title=f"Review {engagement.title} by {when:%d %b %Y %H:%M} UTC",
+        title=f"Review {what} by {when:%d %b %Y %H:%M} UTC",
         body="If you do not approve or request changes by then, the work is approved and "
         "the fee released automatically.",
     )
@@ -521,7 +729,7 @@ def engagements_auto_approve_due() -> dict[str, int]:
     reminded = approved = 0
     for pk, engagement_id, created_at in pending:
         if rules.is_auto_approval_due(created_at, now, days):
-            approved += engagement_auto_approve(engagement_id=engagement_id)
+            approved += engagement_auto_approve(engagement_id=engagement_id, submission_id=pk)
         elif rules.is_auto_approval_due(created_at, now, days - first_reminder):
             reminded += submission_remind_if_due(submission_id=pk)
     return {"reminded": reminded, "approved": approved}
@@ -549,7 +757,7 @@ def engagement_cancel(*, actor: User, engagement_id: int, reason: str = "") -> E
     )
     _move(engagement, rules.CANCEL, side)
     engagement.cancelled_at = engagement.updated_at
-    engagement.released_minor = 0
+    engagement.released_minor = _released(engagement)  # what approved milestones paid
     engagement.save(update_fields=["status", "cancelled_at", "released_minor", "updated_at"])
     _notify_other_side(
         engagement,
@@ -557,7 +765,7 @@ def engagement_cancel(*, actor: User, engagement_id: int, reason: str = "") -> E
         actor,
         kind="engagement.cancelled",
         title=f"{engagement.title} was cancelled before the work started",
-        body=reason or "The escrowed fee goes back to the employer.",
+        body=reason or "What is left in escrow goes back to the employer.",
     )
     return engagement
 
@@ -569,7 +777,7 @@ def split_propose(
     """After the work started, one side proposes ending with a partial payment."""
     engagement, side = _locked(actor, engagement_id)
     _check(engagement, rules.PROPOSE_SPLIT, side)
-    problem = rules.split_refusal(to_candidate_minor, engagement.fee_minor)
+    problem = rules.split_refusal(to_candidate_minor, engagement.fee_minor, _released(engagement))
     if problem:
         raise DomainError("bad_amount", problem, "to_candidate_minor")
     note = _clean_text(note, field="note", max_len=2000)
@@ -632,6 +840,11 @@ def split_accept(*, actor: User, engagement_id: int, proposal_id: int) -> Engage
     proposal = _locked_proposal(engagement, proposal_id)
     if proposal.side == side:
         raise Forbidden("The other side accepts a proposal, not the side that made it.")
+    released = _released(engagement)
+    if rules.split_refusal(proposal.to_candidate_minor, engagement.fee_minor, released):
+        raise ConflictError(  # cannot happen: releasing a milestone withdraws proposals
+            "proposal_outdated", "Milestones were paid since this proposal; propose again."
+        )
     _split(engagement, proposal.to_candidate_minor, f"settle:{proposal.pk}")
     _move(engagement, rules.SETTLE, side)
     proposal.status = ProposalStatus.ACCEPTED
@@ -641,8 +854,9 @@ def split_accept(*, actor: User, engagement_id: int, proposal_id: int) -> Engage
     Submission.objects.filter(engagement=engagement, decision=Decision.PENDING).update(
         decision=Decision.CLOSED, decided_at=engagement.updated_at
     )
+    _reopen_milestones(engagement)
     engagement.cancelled_at = engagement.updated_at
-    engagement.released_minor = proposal.to_candidate_minor
+    engagement.released_minor = released + proposal.to_candidate_minor
     engagement.save(update_fields=["status", "cancelled_at", "released_minor", "updated_at"])
     amount = Money(proposal.to_candidate_minor, engagement.currency).format()
     _notify_other_side(
@@ -697,6 +911,7 @@ def dispute_open(*, actor: User, engagement_id: int, statement: str) -> Dispute:
     Submission.objects.filter(engagement=engagement, decision=Decision.PENDING).update(
         decision=Decision.CLOSED, decided_at=engagement.updated_at
     )
+    _reopen_milestones(engagement)
     try:
         with transaction.atomic():
             dispute = Dispute.objects.create(
@@ -757,7 +972,8 @@ def dispute_resolve(
     if side != rules.ADMIN:
         raise Forbidden("A platform admin who is not part of this engagement resolves it.")
     _check(engagement, rules.RESOLVE, side)
-    problem = rules.split_refusal(to_candidate_minor, engagement.fee_minor)
+    released = _released(engagement)
+    problem = rules.split_refusal(to_candidate_minor, engagement.fee_minor, released)
     if problem:
         raise DomainError("bad_amount", problem, "to_candidate_minor")
     resolution = _clean_text(
@@ -775,7 +991,7 @@ def dispute_resolve(
         update_fields=["status", "resolution", "to_candidate_minor", "resolved_by", "resolved_at"]
     )
     engagement.resolved_at = engagement.updated_at
-    engagement.released_minor = to_candidate_minor
+    engagement.released_minor = released + to_candidate_minor
     engagement.save(update_fields=["status", "resolved_at", "released_minor", "updated_at"])
     amount = Money(to_candidate_minor, engagement.currency).format()
     title = f"The dispute on {engagement.title} is resolved: {amount} to the candidate"

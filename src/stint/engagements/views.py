@@ -45,11 +45,18 @@ def _flash_errors(request: HttpRequest, form: Any) -> None:
             messages.error(request, f"{field}: {error}" if field != "__all__" else error)
 
 
+def _milestone_param(request: HttpRequest) -> int | None:
+    value = request.GET.get("milestone", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def detail_context(engagement: Engagement, side: str) -> dict[str, Any]:
     proposal = selectors.pending_proposal(engagement)
     dispute = selectors.dispute_of(engagement)
     minutes = selectors.minutes_logged(engagement)
     fee = Money(engagement.fee_minor, engagement.currency)
+    milestones = selectors.milestones_of(engagement)
+    released = selectors.released_by_milestones(milestones)
     return {
         "e": engagement,
         "side": side,
@@ -61,8 +68,15 @@ def detail_context(engagement: Engagement, side: str) -> dict[str, Any]:
             max_rounds=settings.STINT_MAX_CHANGE_ROUNDS,
             proposal=proposal,
             dispute=dispute,
+            milestones=milestones,
         ),
-        "milestones": list(engagement.milestones.all()),
+        "milestones": milestones,
+        # Paid milestone by milestone (or will be, once started); older ones keep a plain list.
+        "milestone_table": bool(milestones)
+        and (engagement.by_milestone or engagement.status == rules.FUNDED),
+        # What approved milestones already released, and the part of the fee still held.
+        "released": Money(released, engagement.currency),
+        "fee_in_escrow": Money(engagement.fee_minor - released, engagement.currency),
         "submissions": list(selectors.submissions_of(engagement)),
         "proposal": proposal,
         "dispute": dispute,
@@ -75,6 +89,7 @@ def detail_context(engagement: Engagement, side: str) -> dict[str, Any]:
         ),
         "time_logs": list(engagement.time_logs.all()[:50]) if side == rules.CANDIDATE else [],
         "auto_approve_days": settings.STINT_AUTO_APPROVE_DAYS,
+        "max_rounds": settings.STINT_MAX_CHANGE_ROUNDS,
     }
 
 
@@ -124,7 +139,17 @@ def engagement_submit(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement, _ = selectors.access_engagement(
         actor=request.user, engagement_id=engagement_id, side=rules.CANDIDATE
     )
-    form = SubmissionForm(request.POST or None, request.FILES or None)
+    milestones = [
+        m
+        for m in (selectors.milestones_of(engagement) if engagement.by_milestone else [])
+        if m.status != "approved"
+    ]  # (all approved: the engagement is paid, and the service says so)
+    form = SubmissionForm(
+        request.POST or None,
+        request.FILES or None,
+        milestones=milestones,
+        initial={"milestone_id": _milestone_param(request)},
+    )
     if request.method == "POST" and form.is_valid():
         with apply_domain_error(form):
             submission = services.submission_create(
@@ -133,14 +158,21 @@ def engagement_submit(request: HttpRequest, engagement_id: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 links=form.cleaned_data["links"],
                 files=form.cleaned_data["files"],
+                milestone_id=form.cleaned_data.get("milestone_id"),
             )
-            messages.success(request, f"Version {submission.version} submitted for review.")
+            what = f" of “{submission.milestone.title}”" if submission.milestone else ""
+            messages.success(request, f"Version {submission.version}{what} submitted for review.")
             return _back(engagement.pk)
     status = 422 if request.method == "POST" else 200
     return render(
         request,
         "engagements/submit.html",
-        {"e": engagement, "form": form, "max_mb": settings.STINT_ATTACHMENT_MAX_BYTES >> 20},
+        {
+            "e": engagement,
+            "form": form,
+            "has_milestones": bool(milestones),
+            "max_mb": settings.STINT_ATTACHMENT_MAX_BYTES >> 20,
+        },
         status=status,
     )
 
@@ -151,21 +183,38 @@ def engagement_review(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement, side = selectors.access_engagement(
         actor=request.user, engagement_id=engagement_id, side=rules.EMPLOYER
     )
-    form = ReviewForm(request.POST or None)
+    waiting = [
+        m
+        for m in (selectors.milestones_of(engagement) if engagement.by_milestone else [])
+        if m.status == "submitted"
+    ]
+    form = ReviewForm(
+        request.POST or None,
+        milestones=waiting,
+        initial={"milestone_id": _milestone_param(request)},
+    )
     if request.method == "POST" and form.is_valid():
         with apply_domain_error(form):
+            milestone_id = form.cleaned_data.get("milestone_id")
             if form.cleaned_data["decision"] == "approve":
                 services.submission_approve(
                     actor=request.user,
                     engagement_id=engagement.pk,
                     comments=form.cleaned_data["comments"],
+                    milestone_id=milestone_id,
                 )
-                messages.success(request, "Approved: the fee is released to the candidate.")
+                messages.success(
+                    request,
+                    "Approved: the milestone's share is released to the candidate."
+                    if milestone_id
+                    else "Approved: the fee is released to the candidate.",
+                )
             else:
                 services.submission_request_changes(
                     actor=request.user,
                     engagement_id=engagement.pk,
                     comments=form.cleaned_data["comments"],
+                    milestone_id=milestone_id,
                 )
                 messages.success(request, "Changes requested.")
             return _back(engagement.pk)

@@ -492,7 +492,7 @@ def explore_for(user: User, *, k: int = rules.EXPLORE_K, pool: int = 40) -> list
     """Recommendations re-ranked to reach into occupations (and industries) the
     candidate has not tried where their skills transfer: the top of the usual
     ranking is kept, the rest filled with the best-ranked new ones, each with why."""
-    recs = recommendations_for(user, k=pool).items
+    recs = recommendations_for(user, k=pool, prefetch=("skills", "allowed_institutions")).items
     seen_occ, seen_ind = _history_occupations(user)
     info: dict[int, tuple[str, str, bool, list[str]]] = {}
     cand = candidate_data(user)

@@ -10,6 +10,7 @@ fall back to a slower exact path, so recommendations still work, degraded.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -34,6 +35,20 @@ from stint.matching.models import IndexChange
 from stint_engine.retrieval import CandidateIndex, OpportunityIndex, SkillSpace
 
 log = logging.getLogger(__name__)
+
+# A built index is millions of long-lived objects. Left to the cyclic garbage
+# collector, the first full collection after a build walked all of them and
+# stopped a worker for 7-8 s (the load benchmark's p99 of 7,150 ms,
+# docs/bench/load.md). Freezing moves what exists now out of the collector's
+# reach; reference counting still frees it when an index is replaced. Small
+# indexes (tests, demos) are left alone: freezing there only keeps garbage.
+FREEZE_AT_ITEMS = 10_000
+
+
+def _settle_heap(items: int) -> None:
+    if items >= FREEZE_AT_ITEMS:
+        gc.freeze()
+
 
 IndexT = TypeVar("IndexT", OpportunityIndex, CandidateIndex)
 
@@ -107,6 +122,7 @@ class Holder(Generic[IndexT]):
         if self.load_snapshot():
             while self.catch_up():
                 pass
+            _settle_heap(len(self.data))
             return
         started = time.perf_counter()
         last = (
@@ -125,6 +141,7 @@ class Holder(Generic[IndexT]):
             self.data = {item.id: item for item in items}
             self.last_change = last
             self.built_at = time.time()
+        _settle_heap(len(items))
         log.info(
             "built %s index: %d items in %.2fs",
             self.kind,

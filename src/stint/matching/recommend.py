@@ -9,6 +9,7 @@ the answer is degraded (older items may be missed) but never absent.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -86,12 +87,16 @@ def _ranked_key(user: User, stamp: tuple[str, frozenset[str]], today: date, k: i
 
 
 @metrics.timed("stint_matching_seconds", operation="recommendations")
-def recommendations_for(user: User, *, k: int = 10, today: date | None = None) -> Recommendations:
+def recommendations_for(
+    user: User, *, k: int = 10, today: date | None = None, prefetch: Sequence[str] = ()
+) -> Recommendations:
     """The candidate's top `k`. With a built index the ranking (ids, fit views and
     worth) is cached per user under a key made of the index's `last_change`, the
     profile's `updated_at`, the candidate's institutions, the day and `k`: any
     change to one of them is a new key, so nothing is invalidated by hand.
-    Applications and hides are read fresh and filtered out of the cached list."""
+    Applications and hides are read fresh and filtered out of the cached list.
+    The opportunities come with their employer; `prefetch` names further
+    relations a caller reads (the pages and the API read none)."""
     today = today or timezone.localdate()
     excluded = _excluded_opportunities(user)
     index = OPPORTUNITIES.ensure()
@@ -116,7 +121,7 @@ def recommendations_for(user: User, *, k: int = 10, today: date | None = None) -
         str(o.pk): o
         for o in model.objects.filter(pk__in=[int(i) for i, _, _ in ranked], status="published")
         .select_related("employer")
-        .prefetch_related("skills", "allowed_institutions")
+        .prefetch_related(*prefetch)
     }
     items = []
     for oid, view, worth in ranked:

@@ -23,6 +23,7 @@ KINDS: dict[str, str] = {
     "engagement.cancelled": "An engagement was cancelled",
     "engagement.split_proposed": "A partial payment was proposed",
     "engagement.dispute": "A dispute was opened or resolved",
+    "payments.setup": "Your payout account became ready or needs attention",
     "growth.interview": "Interview times proposed, booked, moved or cancelled",
     "growth.feedback": "Mid-point feedback asked for or given",
     "growth.reference": "A reference was requested, written or declined",
@@ -34,6 +35,7 @@ KINDS: dict[str, str] = {
     "program.proposal": "An institution invited your opportunity to a cohort program",
     "review.received": "Someone reviewed an engagement of yours",
     "skills.verified": "An employer verified your skills",
+    "credential.revoked": "A credential of yours was revoked by the platform",
     "follow_up.offered": "An employer invited you to a longer role",
     "follow_up.decided": "A follow-up offer was answered or withdrawn",
 }

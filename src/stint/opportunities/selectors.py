@@ -18,6 +18,8 @@ from stint.core.money import CURRENCY_EXPONENTS
 from stint.matching.engine import FitView, fit_for, worth_for
 from stint.matching.postings import ClarityView, clarity_for, fits_for
 from stint.matching.recommend import best_match_ids
+from stint.opportunities import search
+from stint.opportunities.cards import CARD_KEY_FIELDS
 from stint.opportunities.models import (
     HiddenOpportunity,
     Opportunity,
@@ -180,17 +182,31 @@ class BrowseQuery:
         return out
 
 
-def browse(user: User, query: BrowseQuery) -> QuerySet[Opportunity]:
+def browse(
+    user: User, query: BrowseQuery, *, with_skills: bool = True, use_index: bool = True
+) -> QuerySet[Opportunity]:
     """Published opportunities the user may see and has not hidden, filtered and
-    ordered by newest or hourly pay (best match is `rank_for_candidate`)."""
+    ordered by newest or hourly pay (best match is `rank_for_candidate`).
+    `with_skills=False` leaves the skills out (pages whose cards are cached);
+    `use_index=False` searches words by scanning (see `browse_page`)."""
+    return _with_words(_browse_unsearched(user, query, with_skills=with_skills), query, use_index)
+
+
+def _with_words(
+    qs: QuerySet[Opportunity], query: BrowseQuery, use_index: bool
+) -> QuerySet[Opportunity]:
+    # Every word must appear somewhere in `search_text` (title, summary,
+    # deliverables and skill labels, lower-cased): trigram indexes on both
+    # databases (opportunities.search).
+    return search.filter_words(qs, query.q.split()[:MAX_QUERY_WORDS], use_index=use_index)
+
+
+def _browse_unsearched(
+    user: User, query: BrowseQuery, *, with_skills: bool
+) -> QuerySet[Opportunity]:
     qs = Opportunity.objects.filter(status=OpportunityStatus.PUBLISHED).filter(visible_q(user))
     if user.is_authenticated:
         qs = qs.exclude(pk__in=HiddenOpportunity.objects.filter(user=user).values("opportunity_id"))
-    # One code path for SQLite and PostgreSQL: every word must appear somewhere.
-    # `search_text` holds title, summary, deliverables and skill labels, lower-cased
-    # (one table, no subquery; a trigram index on PostgreSQL).
-    for word in query.q.split()[:MAX_QUERY_WORDS]:
-        qs = qs.filter(search_text__contains=word.lower())
     if query.skills:
         qs = qs.filter(
             pk__in=RequiredSkill.objects.filter(skill_id__in=query.skills).values("opportunity_id")
@@ -209,12 +225,15 @@ def browse(user: User, query: BrowseQuery) -> QuerySet[Opportunity]:
         qs = qs.filter(industry__iexact=query.industry)
     if query.currency:
         qs = qs.filter(currency=query.currency)
-    qs = qs.annotate(hourly_minor=F("fee_minor") / F("estimated_hours"))
     if query.sort == "pay":
+        qs = qs.annotate(hourly_minor=F("fee_minor") / F("estimated_hours"))
         qs = qs.order_by("-hourly_minor", "-published_at", "-pk")
     else:
         qs = qs.order_by("-published_at", "-pk")
-    return qs.select_related("employer").prefetch_related("skills")
+    qs = qs.select_related("employer")
+    if with_skills:
+        return qs.prefetch_related("skills")
+    return qs.only(*CARD_KEY_FIELDS)  # the cards come from the cache, misses read again
 
 
 @dataclass
@@ -286,14 +305,26 @@ class BrowsePage:
         return f"{self.total:,}+" if self.total_capped else f"{self.total:,}"
 
 
-def browse_page(user: User, query: BrowseQuery, page_number: Any = 1) -> BrowsePage:
-    qs = browse(user, query)
-    if query.sort == "match" and user.is_authenticated:
+def browse_page(
+    user: User, query: BrowseQuery, page_number: Any = 1, *, with_skills: bool = True
+) -> BrowsePage:
+    """One page of `browse`. The HTML page passes `with_skills=False`: its cards
+    are cached fragments that fetch skills only for the cards not cached yet."""
+    match = query.sort == "match" and user.is_authenticated
+    # The engine's fit reads skills.
+    unsearched = _browse_unsearched(user, query, with_skills=with_skills or match)
+    qs = _with_words(unsearched, query, use_index=True)
+    if match:
         paginator: Paginator[Any] = Paginator(rank_for_candidate(user, qs), PAGE_SIZE)
         page = paginator.get_page(page_number)
         items = list(page.object_list)
         return BrowsePage(items=items, page=page, total=paginator.count, query=query)
     capped = CappedPaginator(qs, PAGE_SIZE)
+    if query.q and capped.capped:
+        # A word in over a thousand postings: walking the newest rows finds a
+        # page of matches at once, while the index would hand every match to a
+        # sort first. The count above came from the index either way.
+        capped.object_list = _with_words(unsearched, query, use_index=False)
     page = capped.get_page(page_number)
     items = [Ranked(o) for o in page.object_list]
     return BrowsePage(

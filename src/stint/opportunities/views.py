@@ -18,7 +18,7 @@ from stint.core.errors import DomainError
 from stint.core.forms import apply_domain_error
 from stint.matching.engine import search_skills, skill_label, suggest_skills
 from stint.matching.recommend import recommendations_for
-from stint.opportunities import rules, selectors, services
+from stint.opportunities import cards, rules, selectors, services
 from stint.opportunities.forms import (
     LEVEL_CHOICES,
     BrowseForm,
@@ -88,11 +88,23 @@ def _filter_form(request: HttpRequest, form: BrowseForm, query: selectors.Browse
     return mark_safe(cache.get_or_set(key, render_form, 60 * 60))
 
 
+_SAVED_FORMS: dict[str, str] = {}  # per language: an empty form is the same on every page
+
+
+def _saved_search_form() -> str:
+    language = get_language()
+    if language not in _SAVED_FORMS:
+        _SAVED_FORMS[language] = str(SavedSearchForm())
+    return mark_safe(_SAVED_FORMS[language])  # rendered by Django, escaped
+
+
 @require_GET
 def browse(request: HttpRequest) -> HttpResponse:
     form, params = _browse_params(request)
     query = selectors.BrowseQuery.from_params(params)
-    result = selectors.browse_page(request.user, query, request.GET.get("page") or 1)
+    result = selectors.browse_page(
+        request.user, query, request.GET.get("page") or 1, with_skills=False
+    )
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(
@@ -102,8 +114,9 @@ def browse(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filter_form": _filter_form(request, form, query),
             "result": result,
+            "card_bodies": cards.bodies([item.opportunity for item in result.items]),
             "querystring": querystring.urlencode(),
-            "saved_form": SavedSearchForm(),
+            "saved_form": _saved_search_form(),
             "hide_form": HideForm(),
         },
     )

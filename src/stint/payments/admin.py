@@ -82,4 +82,5 @@ class ProviderEventAdmin(ReadOnlyAdmin):
 
 @admin.register(ProviderAccount)
 class ProviderAccountAdmin(admin.ModelAdmin):
-    list_display = ("provider", "owner_kind", "owner_id", "external_id")
+    list_display = ("provider", "owner_kind", "owner_id", "external_id", "status", "updated_at")
+    list_filter = ("provider", "owner_kind", "status")

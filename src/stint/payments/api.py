@@ -6,7 +6,14 @@ from ninja import Router, Status
 from stint.core.schemas import ERRORS
 from stint.payments import selectors, services
 from stint.payments.models import Payout
-from stint.payments.schemas import BalanceOut, PayoutIn, PayoutOut
+from stint.payments.schemas import (
+    BalanceOut,
+    PaymentSetupIn,
+    PayoutIn,
+    PayoutOut,
+    PayoutSetupIn,
+    SetupOut,
+)
 
 router = Router()
 
@@ -52,3 +59,83 @@ def payout_create(request: HttpRequest, payload: PayoutIn) -> Status[PayoutOut]:
 @router.get("/payments/payouts", response={200: list[PayoutOut], **ERRORS}, summary="Your payouts")
 def payout_list(request: HttpRequest) -> list[PayoutOut]:
     return [_payout(p) for p in selectors.payouts_for(request.user)[:200]]
+
+
+# --- Payout setup (candidates) and payment setup (employers) ---------------------------
+
+
+def _setup(status: selectors.SetupStatus, result: services.SetupResult | None = None) -> SetupOut:
+    return SetupOut(
+        provider=status.provider,
+        status=status.status,
+        ready=status.ready,
+        message=status.message,
+        requirements=status.requirements,
+        onboarding_url=result.url if result else None,
+        held_payouts=len(status.held),
+        released_payouts=len(result.released) if result else 0,
+    )
+
+
+@router.get(
+    "/payments/setup",
+    response={200: SetupOut, **ERRORS},
+    summary="Candidate: how you get paid, and payouts held until setup is finished",
+)
+def payout_setup_get(request: HttpRequest) -> SetupOut:
+    selectors.access_payout_setup(actor=request.user)
+    return _setup(selectors.payout_setup_for(request.user))
+
+
+@router.post(
+    "/payments/setup",
+    response={200: SetupOut, **ERRORS},
+    summary="Candidate: start or continue payout setup (returns the onboarding URL)",
+)
+def payout_setup_start(request: HttpRequest, payload: PayoutSetupIn) -> SetupOut:
+    result = services.payout_setup_start(actor=request.user, country=payload.country)
+    return _setup(selectors.payout_setup_for(request.user), result)
+
+
+@router.post(
+    "/payments/setup/refresh",
+    response={200: SetupOut, **ERRORS},
+    summary="Candidate: read your payout account again from the provider",
+)
+def payout_setup_refresh(request: HttpRequest) -> SetupOut:
+    result = services.payout_setup_refresh(actor=request.user)
+    return _setup(selectors.payout_setup_for(request.user), result)
+
+
+@router.get(
+    "/orgs/{org_id}/payments/setup",
+    response={200: SetupOut, **ERRORS},
+    summary="Employer owners and admins: how the organisation pays",
+)
+def payment_setup_get(request: HttpRequest, org_id: int) -> SetupOut:
+    org, account = selectors.access_employer_setup(actor=request.user, organisation_id=org_id)
+    return _setup(selectors.payment_setup_for(org, account))
+
+
+@router.post(
+    "/orgs/{org_id}/payments/setup",
+    response={200: SetupOut, **ERRORS},
+    summary="Employer owners and admins: add a payment method (returns the setup page URL)",
+)
+def payment_setup_start(request: HttpRequest, org_id: int, payload: PaymentSetupIn) -> SetupOut:
+    result = services.payment_setup_start(
+        actor=request.user, organisation_id=org_id, billing_email=payload.billing_email
+    )
+    org, account = selectors.access_employer_setup(actor=request.user, organisation_id=org_id)
+    return _setup(selectors.payment_setup_for(org, account), result)
+
+
+@router.post(
+    "/orgs/{org_id}/payments/setup/refresh",
+    response={200: SetupOut, **ERRORS},
+    summary="Employer owners and admins: read the last payment setup again from the provider",
+)
+def payment_setup_refresh(request: HttpRequest, org_id: int) -> SetupOut:
+    result = services.payment_setup_refresh(actor=request.user, organisation_id=org_id)
+    org, account = selectors.access_employer_setup(actor=request.user, organisation_id=org_id)
+    return _setup(selectors.payment_setup_for(org, account), result)

@@ -186,6 +186,9 @@ class ProviderOperation(models.Model):
 
 
 class PayoutStatus(models.TextChoices):
+    # Held: booked in the ledger, but the candidate has no ready payout account yet;
+    # released (→ requested) when their payout setup completes (services.payouts_release_held).
+    HELD = "held", "Held until payout setup is finished"
     REQUESTED = "requested", "Requested"
     PAID = "paid", "Paid"
     FAILED = "failed", "Failed"
@@ -278,16 +281,32 @@ class SandboxRecord(models.Model):
         return f"sandbox {self.kind} {self.provider_ref}"
 
 
+class ProviderAccountStatus(models.TextChoices):
+    PENDING = "pending", "Setup started, not finished"
+    READY = "ready", "Ready"
+    RESTRICTED = "restricted", "The provider needs more information"
+
+
 class ProviderAccount(models.Model):
-    """Who someone is at the provider: an employer's customer id (cus_…) to charge,
-    a candidate's connected account (acct_…) to pay out to. The sandbox needs none."""
+    """Who someone is at the provider: an employer's customer id (cus_…) and saved
+    payment method (pm_…) to charge, a candidate's connected account (acct_…) to pay
+    out to. Written by the onboarding services (payment_setup_*, payout_setup_*) and
+    the provider's webhooks; `status` says whether it can be used."""
 
     provider = models.CharField(max_length=20)
     owner_kind = models.CharField(max_length=10)  # employer | candidate
     owner_id = models.PositiveBigIntegerField()
     external_id = models.CharField(max_length=100)
     payment_method = models.CharField(max_length=100, blank=True)  # employers: pm_… to charge
+    status = models.CharField(
+        max_length=10, choices=ProviderAccountStatus.choices, default=ProviderAccountStatus.PENDING
+    )
+    # What the provider still needs before the account is ready (Stripe's
+    # requirements.currently_due), shown to the person setting it up.
+    requirements = models.JSONField(default=list, blank=True)
+    setup_ref = models.CharField(max_length=100, blank=True)  # employers: the last cs_… session
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints: ClassVar = [
@@ -298,3 +317,7 @@ class ProviderAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.owner_kind}:{self.owner_id} = {self.external_id}"
+
+    @property
+    def ready(self) -> bool:
+        return self.status == ProviderAccountStatus.READY

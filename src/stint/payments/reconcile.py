@@ -201,6 +201,11 @@ def note_pending(report: Report) -> None:
         report.notes.append(f"refund {op.idempotency_key} ({op.amount} {op.currency}) is pending")
     for p in Payout.objects.filter(status=PayoutStatus.REQUESTED):
         report.notes.append(f"payout #{p.pk} ({p.amount} {p.currency}) awaits the provider")
+    for p in Payout.objects.filter(status=PayoutStatus.HELD):
+        report.notes.append(
+            f"payout #{p.pk} ({p.amount} {p.currency}) is held until candidate "
+            f"{p.candidate_id} finishes payout setup"
+        )
 
 
 STEPS: list[tuple[str, Step]] = [

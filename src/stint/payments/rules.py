@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,28 @@ def release_parts(left: int, terms: Terms) -> tuple[int, int]:
         raise ValueError("Nothing to release")
     to_platform = left * terms.platform_fee // terms.funded
     return left - to_platform, to_platform
+
+
+def part_release_parts(part: int, released_before: int, terms: Terms) -> tuple[int, int]:
+    """Release `part` of the (gross) fee after `released_before` of it left in earlier
+    parts (milestones): (to candidate, to platform).
+
+    The platform's cut is cumulative, `released × platform_fee // fee` rounded down,
+    so each part gets the difference: once the parts add up to the fee the platform
+    has exactly the platform fee and escrow is empty, whatever the order or sizes. The
+    candidate gets the part (employer pays the platform fee, on top, from escrow) or
+    the part less the cut (candidate pays it)."""
+    if part <= 0 or released_before < 0:
+        raise ValueError("Release a positive part")
+    if terms.fee <= 0 or released_before + part > terms.fee:
+        raise ValueError("More than the fee")
+
+    def cut(released: int) -> int:
+        return released * terms.platform_fee // terms.fee
+
+    to_platform = cut(released_before + part) - cut(released_before)
+    to_candidate = part if terms.payer == "employer" else part - to_platform
+    return to_candidate, to_platform
 
 
 def split_parts(left: int, to_candidate_fee: int, terms: Terms) -> tuple[int, int, int]:
@@ -100,3 +123,16 @@ def fingerprint(operation: str, **args: Any) -> str:
     """A stable digest of an operation and its arguments (for idempotency checks)."""
     blob = json.dumps({"op": operation, **args}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def valid_country(code: str) -> bool:
+    """An ISO 3166-1 alpha-2 shape (the provider says whether it supports it)."""
+    return re.fullmatch(r"[A-Z]{2}", code) is not None
+
+
+def masked(reference: str) -> str:
+    """A provider id shown to its owner without printing it whole: `acct_…EwkZ`."""
+    if len(reference) <= 8:
+        return reference
+    head = reference.split("_", 1)[0] + "_" if "_" in reference else ""
+    return f"{head}…{reference[-4:]}"

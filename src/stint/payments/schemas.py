@@ -26,6 +26,40 @@ class PayoutOut(Schema):
     amount_minor: int
     currency: str
     amount: str
-    status: str
+    status: str = Field(
+        ..., description="held (until payout setup is finished) | requested | paid | failed"
+    )
     created_at: datetime
     transaction_id: int
+
+
+class SetupOut(Schema):
+    provider: str = Field(..., description="sandbox | stripe (STINT_PAYMENT_PROVIDER)")
+    status: str = Field(..., description="none | pending | ready | restricted")
+    ready: bool
+    message: str
+    requirements: list[str] = Field(
+        default_factory=list, description="What the provider still needs (Stripe's currently_due)"
+    )
+    onboarding_url: str | None = Field(
+        None,
+        description="After a POST: the provider's page to send the person to (short-lived, "
+        "single-use); null when nothing is left to do.",
+    )
+    held_payouts: int = Field(0, description="Candidates: payouts held until setup is finished")
+    released_payouts: int = Field(0, description="After a POST: held payouts now on their way")
+
+
+class PayoutSetupIn(Schema):
+    country: str = Field(
+        "",
+        max_length=2,
+        description="ISO 3166-1 alpha-2 country of the payout account (Stripe, first setup "
+        "only); empty: the platform's.",
+    )
+
+
+class PaymentSetupIn(Schema):
+    billing_email: str = Field(
+        "", max_length=254, description="Receipts go here (when the customer is created)."
+    )

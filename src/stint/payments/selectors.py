@@ -9,15 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from stint.accounts.models import User
-from stint.core.errors import NotFound
+from stint.core.errors import Forbidden, NotFound
 from stint.core.money import Money
-from stint.orgs.models import Membership, Organisation
+from stint.orgs.models import Membership, Organisation, OrgKind
+from stint.orgs.rules import can_manage
 from stint.orgs.selectors import access_organisation
-from stint.payments.models import Account, AccountKind, Entry, LedgerTransaction, Payout
+from stint.payments.models import (
+    Account,
+    AccountKind,
+    Entry,
+    LedgerTransaction,
+    Payout,
+    PayoutStatus,
+    ProviderAccount,
+)
+from stint.payments.rules import masked
 
 
 def balances_for(user: User) -> list[Money]:
@@ -208,3 +219,124 @@ def access_statement(
         paid_out=Money(paid, currency),
         closing=Money(running, currency),
     )
+
+
+# --- Payment and payout setup ---------------------------------------------------------
+
+
+def _provider_name() -> str:
+    return str(settings.STINT_PAYMENT_PROVIDER)
+
+
+def _provider_label(name: str) -> str:
+    return {"stripe": "Stripe", "sandbox": "the sandbox"}.get(name, name)
+
+
+def access_employer_setup(
+    *, actor: User, organisation_id: int
+) -> tuple[Organisation, ProviderAccount | None]:
+    """An employer organisation whose payment setup the actor may see and change (its
+    owners and admins), with its account at the configured provider. Outsiders get
+    NotFound; members without the role (and platform admins) get Forbidden."""
+    org, membership = access_organisation(actor=actor, organisation_id=organisation_id)
+    if org.kind != OrgKind.EMPLOYER:
+        raise NotFound("No such organisation.")
+    if membership is None or not can_manage(membership.role):
+        raise Forbidden("Only the organisation's owners and admins set up how it pays.")
+    account = ProviderAccount.objects.filter(
+        provider=_provider_name(), owner_kind="employer", owner_id=org.pk
+    ).first()
+    return org, account
+
+
+def access_payout_setup(*, actor: User) -> ProviderAccount | None:
+    """The actor's own payout account at the configured provider. Candidates only (and
+    anyone who still has a candidate balance); others get Forbidden."""
+    if not actor.is_authenticated:
+        raise NotFound("No such account.")
+    if (
+        not actor.is_candidate
+        and not Account.objects.filter(kind=AccountKind.CANDIDATE, owner_ref=str(actor.pk)).exists()
+    ):
+        raise Forbidden("Only candidates set up how they are paid.")
+    return ProviderAccount.objects.filter(
+        provider=_provider_name(), owner_kind="candidate", owner_id=actor.pk
+    ).first()
+
+
+@dataclass(frozen=True)
+class SetupStatus:
+    """Where someone's payment or payout setup stands, in the words the page shows."""
+
+    provider: str
+    status: str  # none | pending | ready | restricted
+    message: str
+    action: str | None  # the call to action's label; None when nothing is to be done
+    requirements: list[str]
+    account: ProviderAccount | None
+    held: list[Payout]  # candidates: payouts waiting for the setup
+
+    @property
+    def ready(self) -> bool:
+        return self.status == "ready"
+
+    @property
+    def held_total(self) -> list[Money]:
+        totals: dict[str, int] = {}
+        for p in self.held:
+            totals[p.currency] = totals.get(p.currency, 0) + p.amount
+        return [Money(v, c) for c, v in sorted(totals.items())]
+
+
+def payout_setup_for(user: User) -> SetupStatus:
+    """The candidate's payout setup at the configured provider, and payouts it holds."""
+    name = _provider_name()
+    label = _provider_label(name)
+    account = ProviderAccount.objects.filter(
+        provider=name, owner_kind="candidate", owner_id=user.pk
+    ).first()
+    held = list(Payout.objects.filter(candidate=user, status=PayoutStatus.HELD).order_by("pk"))
+    status = account.status if account else "none"
+    requirements = list(account.requirements) if account else []
+    if status == "ready":
+        message = f"Payouts go to your account with {label} ({masked(account.external_id)})."
+        action = None
+    elif status == "restricted":
+        message = (
+            f"{label.capitalize()} needs more information before it can pay you."
+            if requirements
+            else f"{label.capitalize()} is checking your details; this usually takes minutes."
+        )
+        action = "Update your details"
+    elif status == "pending":
+        message = f"You started payout setup but have not finished it with {label}."
+        action = "Continue payout setup"
+    else:
+        message = "You have not set up how you get paid yet."
+        action = "Set up payouts" if name != "sandbox" else "Set up sandbox payouts"
+    if held and status != "ready":
+        message += " Payouts you request are held until you finish setup."
+    return SetupStatus(name, status, message, action, requirements, account, held)
+
+
+def payment_setup_for(org: Organisation, account: ProviderAccount | None) -> SetupStatus:
+    """An employer's payment setup at the configured provider."""
+    name = _provider_name()
+    label = _provider_label(name)
+    status = account.status if account else "none"
+    if status == "ready":
+        message = f"A payment method is on file with {label} ({masked(account.payment_method)})."
+        action = "Replace the payment method"
+    elif status == "pending":
+        message = f"You started adding a payment method with {label} but did not finish."
+        action = "Continue"
+    else:
+        message = "No payment method is on file."
+        action = "Add a payment method" if name != "sandbox" else "Put the sandbox card on file"
+    if status != "ready":
+        message += (
+            " Until you add one, the sandbox charges a test card."
+            if name == "sandbox"
+            else " Accepted offers cannot be funded until you add one."
+        )
+    return SetupStatus(name, status, message, action, [], account, [])

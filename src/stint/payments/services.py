@@ -24,11 +24,14 @@ import logging
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from stint.accounts.models import User
@@ -46,17 +49,21 @@ from stint.payments.models import (
     Payout,
     PayoutStatus,
     ProviderAccount,
+    ProviderAccountStatus,
     ProviderEvent,
     ProviderOperation,
     TransactionKind,
 )
 from stint.payments.providers import (
+    AccountState,
     PaymentProvider,
     ProviderDeclined,
     ProviderError,
     WebhookEvent,
     get_provider,
 )
+from stint.payments.providers.objects import connected_account_state, setup_intent_state
+from stint.payments.selectors import access_employer_setup, access_payout_setup
 
 log = logging.getLogger("stint.payments")
 
@@ -240,6 +247,14 @@ def _terms(ref: str, currency: str) -> rules.Terms:
     return rules.Terms(funded=funded, fee=fee, platform_fee=platform_fee, payer=payer)
 
 
+def _fee_released_in_parts(ref: str, currency: str) -> int:
+    """How much of the fee earlier part releases (`fee_part`) took out of escrow(ref)."""
+    releases = LedgerTransaction.objects.filter(
+        ref=ref, currency=currency, kind=TransactionKind.ESCROW_RELEASE
+    ).values_list("details", flat=True)
+    return sum(int(d.get("fee_part", 0)) for d in releases)
+
+
 def _escrow_currency(ref: str) -> str:
     """The currency an escrow holds money in (an escrow is funded in one currency)."""
     held = list(
@@ -269,9 +284,12 @@ def _check_ref(ref: str) -> None:
 
 
 def _provider_account(provider: PaymentProvider, kind: str, owner_id: int) -> ProviderAccount:
-    """Who pays or is paid at the provider. The sandbox accepts anyone."""
+    """Who pays at the provider: the employer's ready account (a saved payment method,
+    from payment_setup_*). The sandbox charges an employer who has not set up payment
+    to an implicit test card, so funding never waits on a demo step; Stripe refuses.
+    (Payouts go only to a ready account: see _payout_destination.)"""
     found = ProviderAccount.objects.filter(
-        provider=provider.name, owner_kind=kind, owner_id=owner_id
+        provider=provider.name, owner_kind=kind, owner_id=owner_id, status="ready"
     ).first()
     if found is not None:
         return found
@@ -280,10 +298,25 @@ def _provider_account(provider: PaymentProvider, kind: str, owner_id: int) -> Pr
             provider="sandbox", owner_kind=kind, owner_id=owner_id, external_id=f"{kind}:{owner_id}"
         )
     if kind == "employer":
-        raise DomainError("no_payment_method", "The employer has no saved payment method.")
+        raise DomainError(
+            "no_payment_method",
+            "The employer has no saved payment method: an owner or admin adds one on the "
+            "organisation's page.",
+        )
     raise DomainError(
         "no_payout_account", "Connect a payout account before asking for a payout.", "currency"
     )
+
+
+def _payout_destination(provider: PaymentProvider, candidate_id: int) -> ProviderAccount | None:
+    """The candidate's payout account if it is ready (payouts enabled), else None: a
+    payout is then held, with any provider, until payout setup completes."""
+    return ProviderAccount.objects.filter(
+        provider=provider.name,
+        owner_kind="candidate",
+        owner_id=candidate_id,
+        status=ProviderAccountStatus.READY,
+    ).first()
 
 
 # --- Escrow ----------------------------------------------------------------------
@@ -365,16 +398,35 @@ def escrow_fund(
         return done.transaction
 
 
-def escrow_release(*, ref: str, candidate_id: int, idempotency_key: str) -> LedgerTransaction:
+def escrow_release(
+    *, ref: str, candidate_id: int, idempotency_key: str, fee_part: Money | None = None
+) -> LedgerTransaction:
     """Release what is left in escrow(ref): the candidate gets the fee (less the platform
-    fee when they pay it), platform revenue gets the platform fee."""
+    fee when they pay it), platform revenue gets the platform fee.
+
+    With `fee_part`, release only that part of the fee (a milestone): the platform's
+    cut of it is cumulative over the parts (`rules.part_release_parts`), so parts that
+    add up to the fee release exactly what a full release would and empty the escrow."""
     _check_ref(ref)
     _check_key(idempotency_key)
-    fp = rules.fingerprint("escrow_release", ref=ref, candidate_id=candidate_id)
+    if fee_part is None:
+        fp = rules.fingerprint("escrow_release", ref=ref, candidate_id=candidate_id)
+    else:
+        fp = rules.fingerprint(
+            "escrow_release",
+            ref=ref,
+            candidate_id=candidate_id,
+            fee_part=fee_part.amount,
+            currency=fee_part.currency,
+        )
     found = _existing(LedgerTransaction, idempotency_key, fp)
     if found is not None:
         return found
+    if fee_part is not None and fee_part.amount <= 0:
+        raise DomainError("bad_amount", "Release a positive part of the fee.", "fee_part")
     currency = _escrow_currency(ref)
+    if fee_part is not None and fee_part.currency != currency:
+        raise DomainError("bad_currency", f"The escrow holds {currency}.", "fee_part")
     accounts = [
         _account(AccountKind.ESCROW, ref, currency),
         _account(AccountKind.CANDIDATE, str(candidate_id), currency),
@@ -390,22 +442,39 @@ def escrow_release(*, ref: str, candidate_id: int, idempotency_key: str) -> Ledg
             left = escrow.balance
             if left <= 0:
                 raise DomainError("insufficient_funds", f"Nothing is left in escrow for {ref}.")
-            to_candidate, to_platform = rules.release_parts(left, _terms(ref, currency))
+            terms = _terms(ref, currency)
+            details: dict = {"candidate_id": candidate_id}
+            if fee_part is None:
+                to_candidate, to_platform = rules.release_parts(left, terms)
+            else:
+                before = _fee_released_in_parts(ref, currency)
+                if before + fee_part.amount > terms.fee:
+                    raise DomainError(
+                        "insufficient_funds",
+                        "That part is more than the fee left in escrow.",
+                        "fee_part",
+                    )
+                to_candidate, to_platform = rules.part_release_parts(fee_part.amount, before, terms)
+                if to_candidate + to_platform > left:
+                    raise DomainError(
+                        "insufficient_funds", f"Not enough is left in escrow for {ref}.", "fee_part"
+                    )
+                details["fee_part"] = fee_part.amount
+            out = to_candidate + to_platform
+            details.update({"to_candidate": to_candidate, "to_platform": to_platform})
             return _post(
                 kind=TransactionKind.ESCROW_RELEASE,
                 key=idempotency_key,
                 fingerprint=fp,
                 currency=currency,
-                amount=left,
+                amount=out,
                 ref=ref,
-                memo=f"Escrow released for {ref}",
-                details={
-                    "candidate_id": candidate_id,
-                    "to_candidate": to_candidate,
-                    "to_platform": to_platform,
-                },
+                memo=f"Escrow released for {ref}"
+                if fee_part is None
+                else f"Escrow released in part for {ref}",
+                details=details,
                 legs=[
-                    (escrow, -left),
+                    (escrow, -out),
                     (locked[(AccountKind.CANDIDATE, str(candidate_id), currency)], to_candidate),
                     (locked[(AccountKind.PLATFORM_REVENUE, "", currency)], to_platform),
                 ],
@@ -718,20 +787,22 @@ def payout_execute(*, payout_id: int) -> Payout:
     """Send one recorded payout to the provider (see refund_execute for failures)."""
     payout = Payout.objects.get(pk=payout_id)
     if payout.status != PayoutStatus.REQUESTED:
-        return payout
+        return payout  # held payouts wait for payouts_release_held
     provider = get_provider(payout.provider)
     _pause_point("before_payout_call")
+    destination = _payout_destination(provider, payout.candidate_id)
+    if destination is None:  # the account stopped being ready since the request
+        return _payout_hold(payout)
     try:
-        destination = _provider_account(provider, "candidate", payout.candidate_id)
         result = provider.payout(
             amount=payout.money,
             destination=destination.external_id,
             description=f"Stint payout #{payout.pk}",
             idempotency_key=payout.idempotency_key,
         )
-    except (ProviderDeclined, DomainError) as exc:
+    except ProviderDeclined as exc:
         metrics.payment_failed(provider=provider.name, operation="payout")
-        return _payout_failed(payout, getattr(exc, "message", str(exc)))
+        return _payout_failed(payout, exc.message)
     except ProviderError as exc:
         metrics.payment_failed(provider=provider.name, operation="payout")
         Payout.objects.filter(pk=payout.pk).update(
@@ -794,7 +865,9 @@ def payout_request(*, actor: User, currency: str, idempotency_key: str) -> Payou
         return found
     _existing(LedgerTransaction, idempotency_key, fp)  # a key used for another operation: 409
     provider = get_provider()
-    _provider_account(provider, "candidate", actor.pk)  # refuse early without a payout account
+    # Without a ready payout account the payout is booked but held (not sent) until
+    # payout setup completes; payouts_release_held then sends it.
+    ready = _payout_destination(provider, actor.pk) is not None
     accounts = [
         _account(AccountKind.CANDIDATE, str(actor.pk), currency),
         _account(AccountKind.PROCESSOR, "", currency),
@@ -834,14 +907,295 @@ def payout_request(*, actor: User, currency: str, idempotency_key: str) -> Payou
                 fingerprint=fp,
                 transaction=tx,
                 provider=provider.name,
+                status=PayoutStatus.REQUESTED if ready else PayoutStatus.HELD,
                 created_at=now,
                 updated_at=now,
             )
-            enqueue_on_commit(execute_payout, payout.pk)
+            if ready:
+                enqueue_on_commit(execute_payout, payout.pk)
     except _AlreadyDone:
         return Payout.objects.get(idempotency_key=idempotency_key)
     _pause_point("after_payout_ledger")
     return payout
+
+
+# --- Held payouts -----------------------------------------------------------------
+
+
+def _payout_hold(payout: Payout) -> Payout:
+    """Put a requested payout back on hold (its candidate's account is not ready)."""
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().get(pk=payout.pk)
+        if payout.status == PayoutStatus.REQUESTED:
+            payout.status = PayoutStatus.HELD
+            payout.updated_at = timezone.now()
+            payout.save(update_fields=["status", "updated_at"])
+    return payout
+
+
+def payouts_release_held(*, candidate_id: int) -> list[Payout]:
+    """Send the candidate's held payouts whose provider now has a ready payout account
+    for them: held → requested, and the transfer task after commit. Idempotent."""
+    from stint.payments.tasks import execute_payout
+
+    released = []
+    with transaction.atomic():
+        held = Payout.objects.select_for_update().filter(
+            candidate_id=candidate_id, status=PayoutStatus.HELD
+        )
+        for payout in held.order_by("pk"):
+            if _payout_destination(get_provider(payout.provider), candidate_id) is None:
+                continue
+            payout.status = PayoutStatus.REQUESTED
+            payout.updated_at = timezone.now()
+            payout.save(update_fields=["status", "updated_at"])
+            enqueue_on_commit(execute_payout, payout.pk)
+            released.append(payout)
+    return released
+
+
+# --- Onboarding: how a candidate gets paid, how an employer pays ---------------------
+#
+# Provider calls happen in the request (the answer is the page to send the person
+# to), never inside a database transaction of ours, and move no money; what the
+# provider answers is then written to ProviderAccount under its row lock. The
+# sandbox answers "ready" at once; Stripe finishes on its hosted pages, and we learn
+# the outcome from the return URL (a fresh read) or from its webhooks.
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    account: ProviderAccount
+    url: str | None  # the provider's page to send the person to; None: nothing left to do
+    released: list[Payout] = field(default_factory=list)  # held payouts now on their way
+
+
+def _site(path: str) -> str:
+    return str(settings.SITE_URL).rstrip("/") + path
+
+
+def _setup_error(exc: ProviderError, provider: PaymentProvider) -> DomainError:
+    metrics.payment_failed(provider=provider.name, operation="setup")
+    if isinstance(exc, ProviderDeclined):
+        return DomainError("setup_refused", f"The payment provider refused: {exc.message}")
+    return DomainError(
+        "provider_unavailable", "The payment provider could not be reached; try again."
+    )
+
+
+def _save_account(
+    *, provider: str, kind: str, owner_id: int, state: AccountState, setup_ref: str | None = None
+) -> tuple[ProviderAccount, str]:
+    """Write what the provider said about an account, under its row lock; returns the
+    row and the status it had before ("" for a new row). An employer's saved card
+    stays in use while a replacement is being set up."""
+    assert transaction.get_connection().in_atomic_block, "save inside a transaction"
+    lookup = {"provider": provider, "owner_kind": kind, "owner_id": owner_id}
+    row = ProviderAccount.objects.select_for_update().filter(**lookup).first()
+    before = row.status if row is not None else ""
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = ProviderAccount.objects.create(**lookup, external_id=state.external_id)
+        except IntegrityError:
+            row = ProviderAccount.objects.select_for_update().get(**lookup)
+            before = row.status
+    row.external_id = state.external_id or row.external_id
+    if kind == "employer":
+        if state.ready:
+            row.status = ProviderAccountStatus.READY
+            row.payment_method = state.payment_method
+        elif row.status != ProviderAccountStatus.READY:
+            row.status = ProviderAccountStatus.PENDING
+        row.requirements = []
+    else:
+        row.status = state.status
+        row.requirements = list(state.requirements)
+    if setup_ref is not None:
+        row.setup_ref = setup_ref
+    row.updated_at = timezone.now()
+    row.save()
+    return row, before
+
+
+def _record_payout_account(
+    provider: str, candidate_id: int, state: AccountState, *, tell: bool = False
+) -> tuple[ProviderAccount, list[Payout]]:
+    """Save a candidate's payout account; when it has just become ready, release the
+    held payouts. `tell`: notify the candidate (the news came from a webhook)."""
+    with transaction.atomic():
+        row, before = _save_account(
+            provider=provider, kind="candidate", owner_id=candidate_id, state=state
+        )
+        released = payouts_release_held(candidate_id=candidate_id) if row.ready else []
+        if tell and row.status != before and row.status != ProviderAccountStatus.PENDING:
+            _tell_payout_account(candidate_id, row, released)
+    return row, released
+
+
+def _tell_payout_account(candidate_id: int, row: ProviderAccount, released: list[Payout]) -> None:
+    from stint.notifications.services import notify
+
+    user = User.objects.filter(pk=candidate_id, is_active=True).first()
+    if user is None:
+        return
+    if row.ready:
+        body = (
+            f"{len(released)} held payout{'s are' if len(released) != 1 else ' is'} on the way."
+            if released
+            else "Payouts you request go to it from now on."
+        )
+        notify(
+            user=user,
+            kind="payments.setup",
+            title="Your payout account is ready",
+            body=body,
+            url=reverse("payments_earnings"),
+        )
+    else:
+        notify(
+            user=user,
+            kind="payments.setup",
+            title="Your payout account needs attention",
+            body="The payment provider needs more information before it can pay you; "
+            "payouts are held until then.",
+            url=reverse("payments_settings"),
+        )
+
+
+def payout_setup_start(*, actor: User, country: str = "") -> SetupResult:
+    """Start (or continue) the candidate's payout setup. The sandbox's account is ready
+    at once (and held payouts are released); with Stripe an Express account is created
+    once and the result carries the onboarding link to send the candidate to."""
+    existing = access_payout_setup(actor=actor)
+    country = (country or "").strip().upper()
+    if country and not rules.valid_country(country):
+        raise DomainError(
+            "bad_country", "Give a two-letter country code such as US or GB.", "country"
+        )
+    provider = get_provider()
+    if existing is not None and existing.ready:
+        return SetupResult(existing, None, payouts_release_held(candidate_id=actor.pk))
+    try:
+        onboarding = provider.payout_account_start(
+            external_id=existing.external_id if existing else "",
+            owner_ref=f"candidate:{actor.pk}",
+            email=actor.email,
+            country=country,
+            return_url=_site(reverse("payments_setup_return")),
+            refresh_url=_site(reverse("payments_setup_refresh")),
+            idempotency_key=f"payout-account:{actor.pk}",
+        )
+    except ProviderError as exc:
+        raise _setup_error(exc, provider) from exc
+    row, released = _record_payout_account(provider.name, actor.pk, onboarding.state)
+    return SetupResult(row, None if row.ready else onboarding.url, released)
+
+
+def payout_setup_refresh(*, actor: User) -> SetupResult:
+    """Read the candidate's payout account back from the provider (after Stripe's
+    return URL, or on demand) and release held payouts if it is now ready."""
+    existing = access_payout_setup(actor=actor)
+    provider = get_provider()
+    if existing is None:
+        raise ConflictError("setup_not_started", "Start your payout setup first.")
+    try:
+        state = provider.payout_account_state(external_id=existing.external_id)
+    except ProviderError as exc:
+        raise _setup_error(exc, provider) from exc
+    row, released = _record_payout_account(provider.name, actor.pk, state)
+    return SetupResult(row, None, released)
+
+
+def payment_setup_start(
+    *, actor: User, organisation_id: int, billing_email: str = ""
+) -> SetupResult:
+    """An employer's owner or admin sets up how the organisation pays. The sandbox puts
+    a test card on file at once; with Stripe a Customer is created once (with
+    `billing_email`, default the actor's) and the result carries the Checkout page
+    (setup mode) that saves a card for off-session charges."""
+    org, existing = access_employer_setup(actor=actor, organisation_id=organisation_id)
+    email = (billing_email or "").strip() or actor.email
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError(
+            "bad_email", "Give a valid email address for payment receipts.", "billing_email"
+        ) from None
+    provider = get_provider()
+    try:
+        onboarding = provider.payment_setup_start(
+            external_id=existing.external_id if existing else "",
+            owner_ref=f"employer:{org.pk}",
+            email=email,
+            name=org.name,
+            success_url=_site(reverse("payments_org_setup_return", args=[org.pk]))
+            + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url=_site(reverse("payments_org_setup", args=[org.pk])),
+            idempotency_key=f"customer:employer:{org.pk}",
+        )
+    except ProviderError as exc:
+        raise _setup_error(exc, provider) from exc
+    with transaction.atomic():
+        row, _ = _save_account(
+            provider=provider.name,
+            kind="employer",
+            owner_id=org.pk,
+            state=onboarding.state,
+            setup_ref=onboarding.setup_ref,
+        )
+    return SetupResult(row, None if onboarding.state.ready else onboarding.url)
+
+
+def payment_setup_refresh(
+    *, actor: User, organisation_id: int, session_ref: str | None = None
+) -> SetupResult:
+    """Read the employer's last setup back from the provider (Stripe's success URL
+    passes `session_ref`, which must be that last session)."""
+    org, existing = access_employer_setup(actor=actor, organisation_id=organisation_id)
+    if existing is None:
+        raise ConflictError("setup_not_started", "Start the payment setup first.")
+    if session_ref is not None and session_ref != existing.setup_ref:
+        raise DomainError(
+            "bad_session", "This is not the organisation's latest setup session.", "session_id"
+        )
+    if not existing.setup_ref:  # nothing to read back (the sandbox's setup is immediate)
+        return SetupResult(existing, None)
+    provider = get_provider()
+    try:
+        state = provider.payment_setup_state(
+            external_id=existing.external_id, setup_ref=existing.setup_ref
+        )
+    except ProviderError as exc:
+        raise _setup_error(exc, provider) from exc
+    with transaction.atomic():
+        row, _ = _save_account(
+            provider=provider.name, kind="employer", owner_id=org.pk, state=state
+        )
+    return SetupResult(row, None)
+
+
+def _apply_account_event(provider_name: str, event: WebhookEvent) -> None:
+    """`account.updated` (a connected account's payouts switched on or off) and
+    `setup_intent.succeeded` (an employer's card saved) from the provider's webhooks."""
+    obj = event.payload.get("data", {}).get("object", {})
+    if event.type == "account.updated":
+        state = connected_account_state(obj)
+        row = ProviderAccount.objects.filter(
+            provider=provider_name, owner_kind="candidate", external_id=state.external_id
+        ).first()
+        if row is not None:
+            _record_payout_account(provider_name, row.owner_id, state, tell=True)
+    elif event.type == "setup_intent.succeeded":
+        state = setup_intent_state(obj)
+        row = ProviderAccount.objects.filter(
+            provider=provider_name, owner_kind="employer", external_id=state.external_id
+        ).first()
+        if row is not None and state.ready:
+            with transaction.atomic():
+                _save_account(
+                    provider=provider_name, kind="employer", owner_id=row.owner_id, state=state
+                )
 
 
 # --- Webhooks --------------------------------------------------------------------
@@ -873,6 +1227,7 @@ def webhook_receive(*, provider_name: str, payload: bytes, signature_header: str
             ProviderEvent.objects.get(provider=provider.name, event_id=event.event_id), True
         )
     _apply_event(event)
+    _apply_account_event(provider.name, event)
     return WebhookOutcome(stored, False)
 
 
@@ -901,6 +1256,15 @@ def pending_operations() -> tuple[list[int], list[int]]:
 
 
 def retry_pending() -> int:
+    # Held payouts whose account became ready without releasing them (e.g. a crash
+    # between the two) are released first, then sent with the rest.
+    held = (
+        Payout.objects.filter(status=PayoutStatus.HELD)
+        .values_list("candidate_id", flat=True)
+        .distinct()
+    )
+    for candidate_id in list(held):
+        payouts_release_held(candidate_id=candidate_id)
     refunds, payouts = pending_operations()
     for pk in refunds:
         refund_execute(operation_id=pk)
@@ -917,5 +1281,10 @@ __all__ = [
     "escrow_release",
     "escrow_split",
     "funding_amount_for",
+    "payment_setup_refresh",
+    "payment_setup_start",
     "payout_request",
+    "payout_setup_refresh",
+    "payout_setup_start",
+    "payouts_release_held",
 ]

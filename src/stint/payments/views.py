@@ -4,17 +4,23 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from stint.core.errors import NotFound
+from stint.core.errors import DomainError, NotFound
 from stint.core.forms import apply_domain_error
 from stint.core.money import CURRENCY_EXPONENTS
 from stint.payments import pdf, selectors, services
-from stint.payments.forms import PayoutForm
+from stint.payments.forms import PaymentSetupForm, PayoutForm, PayoutSetupForm
 from stint.payments.providers import PROVIDERS, ProviderError
 
 
@@ -34,6 +40,13 @@ def earnings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with apply_domain_error(form):
             payout = services.payout_request(actor=request.user, **form.cleaned_data)
+            if payout.status == "held":
+                messages.warning(
+                    request,
+                    f"Your payout of {payout.money} is held until you finish your payout "
+                    "setup; it is sent as soon as you do.",
+                )
+                return redirect("payments_settings")
             messages.success(request, f"Payout of {payout.money} requested.")
             return redirect("payments_earnings")
         form.data = form.data.copy()
@@ -46,9 +59,132 @@ def earnings(request: HttpRequest) -> HttpResponse:
             "payouts": selectors.payouts_for(request.user)[:50],
             "form": form,
             "year": timezone.now().year,
+            # Whose payouts need a payout account: candidates, and anyone with a balance.
+            "setup": selectors.payout_setup_for(request.user)
+            if request.user.is_candidate or balances
+            else None,
         },
         status=422 if request.method == "POST" else 200,
     )
+
+
+# --- Payout setup (candidates) and payment setup (employers) ------------------------------
+
+
+def _released(request: HttpRequest, result: services.SetupResult) -> None:
+    if result.released:
+        n = len(result.released)
+        messages.success(
+            request, f"{n} held payout{'s are' if n != 1 else ' is'} on the way to your account."
+        )
+
+
+def _settings_page(request: HttpRequest, form: PayoutSetupForm, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "payments/settings.html",
+        {"setup": selectors.payout_setup_for(request.user), "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def payout_settings(request: HttpRequest) -> HttpResponse:
+    """The candidate's Payments settings: how they get paid, and what is held."""
+    selectors.access_payout_setup(actor=request.user)
+    return _settings_page(request, PayoutSetupForm())
+
+
+@login_required
+@require_POST
+def payout_setup(request: HttpRequest) -> HttpResponse:
+    form = PayoutSetupForm(request.POST)
+    if form.is_valid():
+        with apply_domain_error(form):
+            result = services.payout_setup_start(actor=request.user, **form.cleaned_data)
+            if result.url:
+                return HttpResponseRedirect(result.url)  # the provider's onboarding
+            messages.success(request, "Your payouts are set up.")
+            _released(request, result)
+            return redirect("payments_settings")
+    return _settings_page(request, form, status=422)
+
+
+@login_required
+@require_GET
+def payout_setup_return(request: HttpRequest) -> HttpResponse:
+    """Where Stripe sends the candidate back: read the account again."""
+    try:
+        result = services.payout_setup_refresh(actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("payments_settings")
+    if result.account.ready:
+        messages.success(request, "Your payouts are set up.")
+        _released(request, result)
+    else:
+        messages.info(request, "Your payout setup is not finished yet; see below.")
+    return redirect("payments_settings")
+
+
+@login_required
+@require_GET
+def payout_setup_link(request: HttpRequest) -> HttpResponse:
+    """Stripe's refresh URL (an expired or used onboarding link): make a new one."""
+    try:
+        result = services.payout_setup_start(actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("payments_settings")
+    if result.url:
+        return HttpResponseRedirect(result.url)
+    _released(request, result)
+    return redirect("payments_settings")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_payment_setup(request: HttpRequest, org_id: int) -> HttpResponse:
+    """An employer's payment setup (owners and admins); the organisation page shows
+    the same status with the same form."""
+    org, account = selectors.access_employer_setup(actor=request.user, organisation_id=org_id)
+    form = PaymentSetupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with apply_domain_error(form):
+            result = services.payment_setup_start(
+                actor=request.user, organisation_id=org.pk, **form.cleaned_data
+            )
+            if result.url:
+                return HttpResponseRedirect(result.url)  # the provider's setup page
+            messages.success(request, "The payment method is on file.")
+            return redirect("org_detail", org_id=org.pk)
+    return render(
+        request,
+        "payments/org_setup.html",
+        {"org": org, "setup": selectors.payment_setup_for(org, account), "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def org_payment_setup_return(request: HttpRequest, org_id: int) -> HttpResponse:
+    """Stripe Checkout's success URL (`?session_id=cs_…`): read the setup back."""
+    try:
+        result = services.payment_setup_refresh(
+            actor=request.user,
+            organisation_id=org_id,
+            session_ref=request.GET.get("session_id", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("payments_org_setup", org_id=org_id)
+    if result.account.ready:
+        messages.success(request, "The payment method is on file.")
+        return redirect("org_detail", org_id=org_id)
+    messages.info(request, "The payment method is not saved yet; try again.")
+    return redirect("payments_org_setup", org_id=org_id)
 
 
 def _year(request: HttpRequest) -> int | None:

@@ -13,9 +13,11 @@ from stint.core.errors import NotFound
 from stint.core.schemas import ERRORS
 from stint.engagements.models import FollowUpOffer, VerifiedSkill
 from stint.reviews import credentials, selectors, services
-from stint.reviews.models import Portfolio, Review
+from stint.reviews.models import Credential, Portfolio, Review
 from stint.reviews.schemas import (
     CountedReviewOut,
+    CredentialRevokeIn,
+    CredentialStatusOut,
     DimensionOut,
     EmployerStatsOut,
     EngagementReviewsOut,
@@ -280,22 +282,75 @@ def credential_get(request: HttpRequest, engagement_id: int) -> JsonObject:
     return credential.document
 
 
+def _credential_status(c: Credential) -> CredentialStatusOut:
+    proof = c.document.get("proof") or {}
+    return CredentialStatusOut(
+        credential_id=f"urn:uuid:{c.uuid}",
+        status="revoked" if c.revoked else "active",
+        issued_at=c.created_at,
+        key_id=proof.get("verificationMethod"),
+        revoked_at=c.revoked_at,
+        revocation_reason=c.revocation_reason or None,
+        status_list_credential=(
+            credentials.status_list_url(c.status_list) if c.status_list is not None else None
+        ),
+        status_list_index=c.status_index,
+    )
+
+
+@router.get(
+    "/engagements/{engagement_id}/credential/status",
+    response={200: CredentialStatusOut, **ERRORS},
+    summary="Whether an engagement's credential is active or revoked (and when, why)",
+)
+def credential_status(request: HttpRequest, engagement_id: int) -> CredentialStatusOut:
+    engagement, _ = selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
+    credential = getattr(engagement, "credential", None)
+    if credential is None:
+        raise NotFound("No credential has been issued for this engagement.")
+    return _credential_status(credential)
+
+
+@router.post(
+    "/engagements/{engagement_id}/credential/revoke",
+    response={200: CredentialStatusOut, **ERRORS},
+    summary="Candidate or platform admin: revoke an engagement's credential, with a reason",
+)
+def credential_revoke(
+    request: HttpRequest, engagement_id: int, payload: CredentialRevokeIn
+) -> CredentialStatusOut:
+    credential = services.credential_revoke(
+        actor=request.user, engagement_id=engagement_id, reason=payload.reason
+    )
+    return _credential_status(credential)
+
+
 @router.post(
     "/credentials/verify",
     response={200: VerificationOut, **ERRORS},
     auth=None,
-    summary="Anyone: check a credential's signature and integrity",
+    summary="Anyone: check a credential's signature, integrity and revocation",
 )
 def credential_verify(request: HttpRequest, payload: Body[dict[str, Any]]) -> VerificationOut:
-    result = credentials.verify(payload)
+    result = selectors.credential_check(payload)
     return VerificationOut(**result.__dict__)
+
+
+@router.get(
+    "/credentials/status/{list_no}",
+    response={200: JsonObject, **ERRORS},
+    auth=None,
+    summary="Anyone: a revocation status list (as at /p/status/<n>.json)",
+)
+def credential_status_list(request: HttpRequest, list_no: int) -> JsonObject:
+    return selectors.revocation_list(list_no)
 
 
 @router.get(
     "/credentials/keys/platform",
     response={200: JsonObject},
     auth=None,
-    summary="The platform's public key (as at /p/keys/platform.json)",
+    summary="The platform's public keys, current and earlier (as at /p/keys/platform.json)",
 )
 def credential_key(request: HttpRequest) -> JsonObject:
     return credentials.key_document()

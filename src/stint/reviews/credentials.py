@@ -9,6 +9,16 @@
 - The platform key comes from STINT_SIGNING_KEY (base64 of a PKCS#8 PEM) or, in
   development, from VAR_DIR/signing_key.pem, generated once (as SECRET_KEY is).
   Its public half is published as a Multikey (and a JWK) at /p/keys/platform.json.
+- Key rotation (`manage.py rotate_signing_key`): every key that has signed a
+  credential is remembered (`SigningKey`, public half only) and stays published in
+  the same document, each as its own verification method whose id (`kid`) is the
+  key document URL + "#" + its multibase; the proof's `verificationMethod` names
+  it, so credentials signed before a rotation still verify. New ones use the new key.
+- Revocation: credentials carry a `credentialStatus` entry of the W3C Bitstring
+  Status List (purpose `revocation`) pointing at a signed status list credential
+  published at /p/status/<n>.json (131,072 entries, GZIP + base64url, multibase
+  "u"). The bit says revoked or not; Stint's own verifier (page and API) also
+  reports the date and reason from the database.
 """
 
 from __future__ import annotations
@@ -16,9 +26,11 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import gzip
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -42,6 +54,9 @@ CRYPTOSUITE = "eddsa-jcs-2022"
 PROOF_TYPE = "DataIntegrityProof"
 ED25519_PUB_MULTICODEC = b"\xed\x01"
 KEY_PATH = "/p/keys/platform.json"
+STATUS_PATH = "/p/status/{n}.json"
+STATUS_LIST_SIZE = 131_072  # entries per list: 16 KiB of bits, the spec's minimum
+STATUS_TTL_SECONDS = 300  # how long a fetched status list may be cached
 
 
 # --- Encodings ---------------------------------------------------------------------------
@@ -119,6 +134,34 @@ def private_key_pem(key: Ed25519PrivateKey) -> bytes:
     )
 
 
+def development_key_path() -> Path:
+    return Path(settings.VAR_DIR) / "signing_key.pem"
+
+
+def key_from_environment() -> bool:
+    return bool(os.environ.get("STINT_SIGNING_KEY", "").strip())
+
+
+def write_development_key(key: Ed25519PrivateKey) -> Path:
+    """Replace var/signing_key.pem atomically (mode 0600): new signatures use `key`."""
+    path = development_key_path()
+    tmp = path.with_name(path.name + ".new")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(private_key_pem(key))
+    os.replace(tmp, path)
+    platform_key.cache_clear()
+    return path
+
+
+def write_key_for_environment(key: Ed25519PrivateKey, path: Path) -> Path:
+    """Write the value for STINT_SIGNING_KEY (base64 of the PEM) to a new file, 0600."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(base64.b64encode(private_key_pem(key)).decode() + "\n")
+    return path
+
+
 @lru_cache(maxsize=1)
 def platform_key() -> Ed25519PrivateKey:
     raw = os.environ.get("STINT_SIGNING_KEY", "").strip()
@@ -132,7 +175,7 @@ def platform_key() -> Ed25519PrivateKey:
     if getattr(settings, "PRODUCTION", False):
         raise ImproperlyConfigured("STINT_SIGNING_KEY is required when STINT_ENV=production.")
     # A development key generated once and kept under var/ so credentials stay verifiable.
-    path = Path(settings.VAR_DIR) / "signing_key.pem"
+    path = development_key_path()
     if not path.exists():
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -165,11 +208,56 @@ def key_id(public: Ed25519PublicKey) -> str:
     return f"{key_document_url()}#{public_multibase(public)}"
 
 
-def key_document(key: Ed25519PrivateKey | None = None) -> dict[str, Any]:
-    """The controller document published at /p/keys/platform.json."""
-    public = (key or platform_key()).public_key()
+def public_from_multibase(value: str) -> Ed25519PublicKey:
+    raw = b58decode(value[1:]) if value.startswith("z") else b""
+    if not raw.startswith(ED25519_PUB_MULTICODEC) or len(raw) != 34:
+        raise ValueError("not an Ed25519 Multikey")
+    return Ed25519PublicKey.from_public_bytes(raw[2:])
+
+
+def _jwk(public: Ed25519PublicKey) -> dict[str, str]:
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    kid = key_id(public)
+    return {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": base64.urlsafe_b64encode(raw).rstrip(b"=").decode(),
+        "kid": key_id(public),
+        "alg": "EdDSA",
+        "use": "sig",
+    }
+
+
+def remember_key(public: Ed25519PublicKey) -> None:
+    """Record that this key signs credentials, so it stays published after a rotation."""
+    from stint.reviews.models import SigningKey
+
+    SigningKey.objects.get_or_create(public_multibase=public_multibase(public))
+
+
+def known_keys() -> dict[str, Ed25519PublicKey]:
+    """Every key Stint has published, by key id: the current one first, then those it
+    remembers (newest first)."""
+    from stint.reviews.models import SigningKey
+
+    current = platform_key().public_key()
+    keys = {key_id(current): current}
+    for value in SigningKey.objects.order_by("-created_at", "-pk").values_list(
+        "public_multibase", flat=True
+    ):
+        try:
+            public = public_from_multibase(value)
+        except ValueError:
+            continue
+        keys.setdefault(key_id(public), public)
+    return keys
+
+
+def key_document(key: Ed25519PrivateKey | None = None) -> dict[str, Any]:
+    """The controller document published at /p/keys/platform.json: every key that has
+    signed credentials (the current one first), each a Multikey verification method.
+    `publicKeyJwk` is the current key; `keys` lists them all as JWKs."""
+    keys = {key_id(key.public_key()): key.public_key()} if key is not None else known_keys()
+    current = next(iter(keys.values()))
     return {
         "@context": ["https://www.w3.org/ns/cid/v1", "https://w3id.org/security/multikey/v1"],
         "id": key_document_url(),
@@ -180,18 +268,77 @@ def key_document(key: Ed25519PrivateKey | None = None) -> dict[str, Any]:
                 "controller": key_document_url(),
                 "publicKeyMultibase": public_multibase(public),
             }
+            for kid, public in keys.items()
         ],
-        "assertionMethod": [kid],
-        "publicKeyJwk": {
-            "kty": "OKP",
-            "crv": "Ed25519",
-            "x": base64.urlsafe_b64encode(raw).rstrip(b"=").decode(),
-            "kid": kid,
-            "alg": "EdDSA",
-            "use": "sig",
-        },
+        "assertionMethod": list(keys),
+        "publicKeyJwk": _jwk(current),
+        "keys": [_jwk(public) for public in keys.values()],
         "issuer": issuer(),
     }
+
+
+# --- Revocation: the Bitstring Status List -------------------------------------------------
+
+
+def status_list_url(list_no: int) -> str:
+    return site_url() + STATUS_PATH.format(n=list_no)
+
+
+def status_entry(list_no: int, index: int) -> dict[str, str]:
+    """The `credentialStatus` of a credential at `index` of revocation list `list_no`."""
+    url = status_list_url(list_no)
+    return {
+        "id": f"{url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": url,
+    }
+
+
+def encode_status_list(revoked: Iterable[int], size: int = STATUS_LIST_SIZE) -> str:
+    """`encodedList`: the bitstring (index 0 is the first byte's most significant bit),
+    GZIP-compressed, base64url without padding, multibase prefix "u"."""
+    bits = bytearray(size // 8)
+    for index in revoked:
+        if not 0 <= index < size:
+            raise ValueError(f"status index {index} is outside the list")
+        bits[index // 8] |= 0x80 >> (index % 8)
+    packed = gzip.compress(bytes(bits), mtime=0)
+    return "u" + base64.urlsafe_b64encode(packed).rstrip(b"=").decode()
+
+
+def decode_status_list(encoded: str) -> bytes:
+    if not encoded.startswith("u"):
+        raise ValueError("encodedList must be multibase base64url (u…)")
+    body = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def status_bit(bits: bytes, index: int) -> bool:
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def status_list_credential(
+    list_no: int, revoked: Iterable[int], *, now: datetime, key: Ed25519PrivateKey | None = None
+) -> dict[str, Any]:
+    """The signed BitstringStatusListCredential of revocation list `list_no`."""
+    url = status_list_url(list_no)
+    document = {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer(),
+        "validFrom": iso(now),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_status_list(revoked),
+            "ttl": STATUS_TTL_SECONDS * 1000,  # milliseconds: fetch again after this
+        },
+    }
+    return sign(document, created=now, key=key)
 
 
 # --- Signing and verifying ---------------------------------------------------------------
@@ -231,14 +378,24 @@ class Verification:
     issued_to: str | None = None
     achievement: str | None = None
     valid_from: str | None = None
+    key_id: str | None = None  # the verification method (kid) that signed it
+    revoked_at: str | None = None
+    revocation_reason: str | None = None
 
 
 def _bad(code: str, reason: str) -> Verification:
     return Verification(valid=False, code=code, reason=reason)
 
 
-def verify(document: Any, *, public: Ed25519PublicKey | None = None) -> Verification:
-    """Check a credential against the platform's public key; never raises on bad input."""
+def verify(
+    document: Any,
+    *,
+    public: Ed25519PublicKey | None = None,
+    keys: dict[str, Ed25519PublicKey] | None = None,
+) -> Verification:
+    """Check a credential's signature against Stint's published keys (or only `public`,
+    or `keys` by key id); never raises on bad input. Revocation is checked on top of
+    this by `reviews.selectors.credential_check`."""
     if not isinstance(document, dict):
         return _bad("not_an_object", "A credential is a JSON object.")
     proof = document.get("proof")
@@ -256,9 +413,14 @@ def verify(document: Any, *, public: Ed25519PublicKey | None = None) -> Verifica
         return _bad("bad_proof_type", f"Only {PROOF_TYPE} proofs with {CRYPTOSUITE} are accepted.")
     if proof.get("proofPurpose") != "assertionMethod":
         return _bad("bad_proof_purpose", "The proof purpose must be assertionMethod.")
-    public = public or platform_key().public_key()
-    if proof.get("verificationMethod") != key_id(public):
-        return _bad("unknown_key", "The credential was not signed with Stint's published key.")
+    if public is not None:
+        keys = {key_id(public): public}
+    elif keys is None:
+        keys = known_keys()
+    kid = proof.get("verificationMethod")
+    signer = keys.get(kid) if isinstance(kid, str) else None
+    if signer is None:
+        return _bad("unknown_key", "The credential was not signed with a key Stint publishes.")
     issuer_field = document.get("issuer")
     issuer_id = issuer_field.get("id") if isinstance(issuer_field, dict) else issuer_field
     if issuer_id != issuer()["id"]:
@@ -281,7 +443,7 @@ def verify(document: Any, *, public: Ed25519PublicKey | None = None) -> Verifica
     except (CanonicalisationError, TypeError, ValueError) as exc:
         return _bad("not_canonical", f"The credential cannot be canonicalised: {exc}.")
     try:
-        public.verify(signature, data)
+        signer.verify(signature, data)
     except InvalidSignature:
         return _bad(
             "bad_signature",
@@ -300,7 +462,31 @@ def verify(document: Any, *, public: Ed25519PublicKey | None = None) -> Verifica
         issued_to=_text(subject.get("name")),
         achievement=_text(achievement.get("name")),
         valid_from=_text(document.get("validFrom")),
+        key_id=kid,
     )
+
+
+def proof_valid(document: Any, keys: dict[str, Ed25519PublicKey] | None = None) -> bool:
+    """Only the Data Integrity proof of any document Stint signs (a credential, or a
+    status list credential), against its published keys."""
+    if not isinstance(document, dict) or not isinstance(document.get("proof"), dict):
+        return False
+    proof = document["proof"]
+    signer = (keys if keys is not None else known_keys()).get(proof.get("verificationMethod"))
+    value = proof.get("proofValue")
+    if signer is None or not isinstance(value, str) or not value.startswith("z"):
+        return False
+    try:
+        signer.verify(
+            b58decode(value[1:]),
+            _hash_data(
+                {k: v for k, v in document.items() if k != "proof"},
+                {k: v for k, v in proof.items() if k != "proofValue"},
+            ),
+        )
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
 
 
 def _text(value: Any) -> str | None:

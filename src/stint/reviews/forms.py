@@ -126,3 +126,12 @@ class VerifyCredentialForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
         max_length=200_000,
     )
+
+
+class CredentialRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it revoked?",
+        max_length=300,
+        min_length=3,
+        help_text="Anyone who checks the credential sees this and the date.",
+    )

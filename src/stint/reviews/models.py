@@ -76,7 +76,11 @@ class Portfolio(models.Model):
 
 class Credential(models.Model):
     """The signed Open Badges 3.0 credential issued once for a completed engagement;
-    exporting again returns the same document."""
+    exporting again returns the same document (until it is revoked).
+
+    `status_list`/`status_index` are its place in the published revocation list
+    (W3C Bitstring Status List, `credentialStatus` in the document); credentials
+    issued before revocation existed have none, and are checked by id instead."""
 
     engagement = models.OneToOneField(
         "engagements.Engagement", on_delete=models.CASCADE, related_name="credential"
@@ -84,6 +88,49 @@ class Credential(models.Model):
     uuid = models.UUIDField(unique=True)
     document = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
+    status_list = models.PositiveIntegerField(null=True, blank=True)
+    status_index = models.PositiveIntegerField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revocation_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="credential_status_slot_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True) | ~models.Q(revocation_reason=""),
+                name="credential_revocation_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Credential urn:uuid:{self.uuid}"
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class SigningKey(models.Model):
+    """The public half of every key that has signed credentials. Verification accepts
+    any of them (matched by key id), and /p/keys/platform.json publishes them all, so
+    credentials signed before a rotation stay verifiable. The private key lives only
+    in STINT_SIGNING_KEY (or var/signing_key.pem in development)."""
+
+    public_multibase = models.CharField(max_length=100, unique=True)  # z6Mk…
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)  # replaced by a rotation
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Signing key {self.public_multibase[:16]}…"

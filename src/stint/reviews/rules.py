@@ -150,7 +150,9 @@ def skill_levels_refusal(
 
 
 _SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,48}[a-z0-9])$")
-RESERVED_SLUGS = frozenset({"keys", "verify", "credentials", "api", "admin", "static", "me"})
+RESERVED_SLUGS = frozenset(
+    {"keys", "verify", "credentials", "status", "api", "admin", "static", "me"}
+)
 
 
 def slug_refusal(slug: str) -> str | None:

@@ -124,12 +124,34 @@ class PublicPortfolioOut(Schema):
 
 class VerificationOut(Schema):
     valid: bool
-    code: str
+    code: str = Field(
+        ..., description='"valid", "revoked", or why the signature or shape is not valid'
+    )
     reason: str
     credential_id: str | None = None
     issued_to: str | None = None
     achievement: str | None = None
     valid_from: str | None = None
+    key_id: str | None = Field(None, description="The verification method (kid) that signed it")
+    revoked_at: str | None = None
+    revocation_reason: str | None = None
+
+
+class CredentialRevokeIn(Schema):
+    reason: str = Field(..., min_length=3, max_length=300, description="Shown to verifiers")
+
+
+class CredentialStatusOut(Schema):
+    credential_id: str
+    status: str = Field(..., description="active | revoked")
+    issued_at: datetime
+    key_id: str | None = None
+    revoked_at: datetime | None = None
+    revocation_reason: str | None = None
+    status_list_credential: str | None = Field(
+        None, description="The W3C Bitstring Status List credential this one is listed in"
+    )
+    status_list_index: int | None = None
 
 
 class FollowUpIn(Schema):

@@ -7,18 +7,23 @@ CandidateProfile (for verified skill claims).
 from __future__ import annotations
 
 import hashlib
+import secrets
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from stint.accounts.models import User
-from stint.core.errors import ConflictError, DomainError, Forbidden
+from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.engagements.models import (
     Engagement,
     FollowUpKind,
@@ -31,7 +36,7 @@ from stint.notifications.services import notify
 from stint.orgs.models import Membership
 from stint.profiles.models import CandidateProfile, SkillClaim, SkillSource
 from stint.reviews import credentials, rules
-from stint.reviews.models import Credential, Portfolio, Review
+from stint.reviews.models import Credential, Portfolio, Review, SigningKey
 from stint.reviews.selectors import (
     STAFF,
     access_engagement,
@@ -332,8 +337,13 @@ def _alignment(engagement: Engagement) -> list[dict[str, Any]]:
     return out
 
 
-def credential_document(engagement: Engagement, credential_uuid: uuid.UUID) -> dict[str, Any]:
-    """The unsigned Open Badges 3.0 credential of a completed engagement."""
+def credential_document(
+    engagement: Engagement,
+    credential_uuid: uuid.UUID,
+    status: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    """The unsigned Open Badges 3.0 credential of a completed engagement; `status` is
+    its (list, index) in the revocation status list."""
     completed_at = engagement.paid_at or engagement.approved_at or engagement.updated_at
     verified = list(engagement.verified_skills.order_by("label"))
     narrative = (
@@ -349,7 +359,11 @@ def credential_document(engagement: Engagement, credential_uuid: uuid.UUID) -> d
         uuid.NAMESPACE_URL, f"{credentials.site_url()}/engagement/{engagement.pk}"
     )
     description = engagement.scope.strip()[:2000] or engagement.title
+    extra: dict[str, Any] = {}
+    if status is not None:
+        extra["credentialStatus"] = credentials.status_entry(*status)
     return {
+        **extra,
         "@context": list(credentials.CONTEXTS),
         "id": f"urn:uuid:{credential_uuid}",
         "type": list(credentials.TYPES),
@@ -403,6 +417,12 @@ def credential_issue(*, actor: User, engagement_id: int) -> tuple[Credential, bo
     )
     existing = Credential.objects.filter(engagement=engagement).first()
     if existing is not None:
+        if existing.revoked:
+            raise ConflictError(
+                "credential_revoked",
+                f"This credential was revoked on {existing.revoked_at:%Y-%m-%d} "
+                f"({existing.revocation_reason}); it is not issued again.",
+            )
         return existing, False
     if engagement.status not in rules.COMPLETED:
         raise ConflictError(
@@ -410,12 +430,129 @@ def credential_issue(*, actor: User, engagement_id: int) -> tuple[Credential, bo
         )
     credential_uuid = uuid.uuid4()
     now = timezone.now()
-    document = credentials.sign(credential_document(engagement, credential_uuid), created=now)
-    return (
-        Credential.objects.create(
-            engagement=engagement, uuid=credential_uuid, document=document, created_at=now
-        ),
-        True,
+    key = credentials.platform_key()
+    credentials.remember_key(key.public_key())  # published for as long as we exist
+    for _ in range(5):  # another issue may take the same status slot at the same moment
+        slot = _status_slot()
+        document = credentials.sign(
+            credential_document(engagement, credential_uuid, status=slot), created=now, key=key
+        )
+        try:
+            with transaction.atomic():
+                credential = Credential.objects.create(
+                    engagement=engagement,
+                    uuid=credential_uuid,
+                    document=document,
+                    created_at=now,
+                    status_list=slot[0],
+                    status_index=slot[1],
+                )
+        except IntegrityError:
+            continue
+        return credential, True
+    raise ConflictError("busy", "Too many credentials are being issued at once; try again.")
+
+
+def _status_slot() -> tuple[int, int]:
+    """A free (list, index) in the revocation status lists, picked at random so that a
+    list says nothing about the order credentials were issued in."""
+    size = credentials.STATUS_LIST_SIZE
+    list_no = 1
+    while Credential.objects.filter(status_list=list_no).count() >= size:
+        list_no += 1
+    taken = Credential.objects.filter(status_list=list_no)
+    for _ in range(20):
+        index = secrets.randbelow(size)
+        if not taken.filter(status_index=index).exists():
+            return list_no, index
+    used = set(taken.values_list("status_index", flat=True))  # nearly full: look for a gap
+    return list_no, next(i for i in range(size) if i not in used)
+
+
+@transaction.atomic
+def credential_revoke(*, actor: User, engagement_id: int, reason: str) -> Credential:
+    """Revoke an engagement's credential: its candidate may (they exported it), and so
+    may a platform admin (e.g. after a dispute). From then on verification reports it
+    revoked with the date and reason, and the status list sets its bit."""
+    engagement, side = access_engagement(actor=actor, engagement_id=engagement_id, for_update=True)
+    if side != rules.CANDIDATE and not actor.is_staff:
+        raise Forbidden("Only the candidate or a platform admin can revoke this credential.")
+    credential = Credential.objects.select_for_update().filter(engagement=engagement).first()
+    if credential is None:
+        raise NotFound("No credential has been issued for this engagement.")
+    reason = " ".join((reason or "").split())
+    if len(reason) < 3:
+        raise DomainError(
+            "reason_required", "Say why it is revoked (at least 3 characters).", "reason"
+        )
+    if len(reason) > 300:
+        raise DomainError("reason_too_long", "Keep the reason to 300 characters.", "reason")
+    if credential.revoked:
+        raise ConflictError(
+            "already_revoked", f"This credential was revoked on {credential.revoked_at:%Y-%m-%d}."
+        )
+    credential.revoked_at = timezone.now()
+    credential.revoked_by = actor
+    credential.revocation_reason = reason
+    credential.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    if actor.pk != engagement.candidate_id:
+        notify(
+            user=engagement.candidate,
+            kind="credential.revoked",
+            title=f"Your credential for “{engagement.title}” was revoked",
+            body=f"A platform admin revoked it: {reason}",
+            url=_review_url(engagement),
+        )
+    return credential
+
+
+@dataclass(frozen=True)
+class Rotation:
+    old_key_id: str | None
+    new_key_id: str
+    written_to: Path
+    pending_deploy: bool  # STINT_SIGNING_KEY must still be set to the new key
+
+
+def signing_key_rotate(*, output: str | Path | None = None) -> Rotation:
+    """Make a new signing key and keep every old public key published (so credentials
+    they signed still verify). In development the key file under var/ is replaced
+    and new credentials are signed with the new key at once (other running processes
+    after a restart; until then they sign with the old key, which stays valid). With
+    STINT_SIGNING_KEY set, the new key is written to `output` for the operator to
+    deploy, and is published from now on."""
+    from_env = credentials.key_from_environment()
+    if from_env and not output:
+        raise DomainError(
+            "output_required",
+            "STINT_SIGNING_KEY is set: give a file for the new key (--output), then set "
+            "STINT_SIGNING_KEY to its contents and restart.",
+            "output",
+        )
+    target = Path(output) if output else None
+    if target is not None and target.exists():
+        raise DomainError("output_exists", f"{target} exists; choose a new file.", "output")
+    try:
+        old = credentials.platform_key()
+    except ImproperlyConfigured:
+        old = None  # production without a key yet: this makes the first
+    new = Ed25519PrivateKey.generate()
+    now = timezone.now()
+    new_multibase = credentials.public_multibase(new.public_key())
+    with transaction.atomic():
+        if old is not None:
+            credentials.remember_key(old.public_key())
+        SigningKey.objects.filter(retired_at__isnull=True).update(retired_at=now)
+        SigningKey.objects.create(public_multibase=new_multibase, created_at=now)
+    written = credentials.write_key_for_environment(new, target) if target is not None else None
+    if not from_env:
+        written = credentials.write_development_key(new)
+    assert written is not None
+    return Rotation(
+        old_key_id=credentials.key_id(old.public_key()) if old is not None else None,
+        new_key_id=credentials.key_id(new.public_key()),
+        written_to=written,
+        pending_deploy=from_env,
     )
 
 

@@ -19,6 +19,11 @@ urlpatterns = [
         views.engagement_credential,
         name="review_credential",
     ),
+    path(
+        "engagement/<int:engagement_id>/credential/revoke/",
+        views.engagement_credential_revoke,
+        name="review_credential_revoke",
+    ),
     path("reputation/", views.reputation_mine, name="review_reputation"),
     path(
         "reputation/employer/<int:org_id>/",

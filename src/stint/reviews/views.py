@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stint.core.errors import DomainError
 from stint.reviews import credentials, rules, selectors, services
 from stint.reviews.forms import (
+    CredentialRevokeForm,
     FollowUpForm,
     PortfolioForm,
     ReviewForm,
@@ -56,6 +57,10 @@ def _review_page(request: HttpRequest, engagement_id: int, **extra: Any) -> Http
         and state.engagement.status in rules.VERIFIABLE
         and bool(state.skills),
         "can_export": state.side == rules.CANDIDATE and state.engagement.status in rules.COMPLETED,
+        "can_revoke": state.credential is not None
+        and not state.credential.revoked
+        and (state.side == rules.CANDIDATE or request.user.is_staff),
+        "revoke_form": CredentialRevokeForm(),
     }
     context.update(extra)
     status = 422 if any(f.errors for f in extra.values() if isinstance(f, forms.Form)) else 200
@@ -141,6 +146,25 @@ def engagement_credential(request: HttpRequest, engagement_id: int) -> HttpRespo
         f'attachment; filename="stint-credential-{credential.uuid}.json"'
     )
     return response
+
+
+@login_required
+@require_POST
+def engagement_credential_revoke(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    """The candidate, or a platform admin, revokes the credential."""
+    selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
+    form = CredentialRevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.credential_revoke(
+                actor=request.user, engagement_id=engagement_id, **form.cleaned_data
+            )
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "The credential is revoked: verifying it now says so.")
+            return redirect("review_engagement", engagement_id=engagement_id)
+    return _review_page(request, engagement_id, revoke_form=form)
 
 
 # --- Reputation ----------------------------------------------------------------------------------
@@ -285,6 +309,14 @@ def platform_key(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def status_list(request: HttpRequest, list_no: int) -> HttpResponse:
+    """A revocation status list (W3C Bitstring Status List credential), public."""
+    response = JsonResponse(selectors.revocation_list(list_no), json_dumps_params={"indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = f"public, max-age={credentials.STATUS_TTL_SECONDS}"
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def verify_page(request: HttpRequest) -> HttpResponse:
     form = VerifyCredentialForm(request.POST or None)
@@ -300,7 +332,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
                 )
                 status = 422
             else:
-                result = credentials.verify(document)
+                result = selectors.credential_check(document)
         else:
             status = 422
     return render(request, "reviews/verify.html", {"form": form, "result": result}, status=status)

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 
 from stint.core.money import Money
-from stint.opportunities import rules
+from stint.opportunities import cards, rules
 
 register = template.Library()
 
@@ -19,3 +19,27 @@ def money(minor: int, currency: str) -> str:
 def hourly(opportunity: Any) -> str:
     rate = rules.hourly_rate_minor(opportunity.fee_minor, opportunity.estimated_hours)
     return Money(rate, opportunity.currency).format()
+
+
+@register.simple_tag(takes_context=True)
+def opportunity_card(context: Any, opportunity: Any, fit: Any = None, hide: Any = None) -> str:
+    """One opportunity card (opportunities.cards): cached body, per-person rest.
+    A page may have fetched its cards' bodies in one go (`card_bodies`)."""
+    primed = context.get("card_bodies") or {}
+    token = context.get("csrf_token")
+    return cards.card(
+        opportunity,
+        request=context["request"],
+        csrf_token=str(token) if token else None,
+        fit=fit,
+        hide=bool(hide),
+        body=primed.get(opportunity.pk),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def recommendation_card(context: Any, recommendation: Any) -> str:
+    token = context.get("csrf_token")
+    return cards.recommendation(
+        recommendation, request=context["request"], csrf_token=str(token) if token else None
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 
 from stint.payments.providers.base import (
+    AccountState,
+    Onboarding,
     PaymentProvider,
     ProviderDeclined,
     ProviderError,
@@ -18,6 +20,8 @@ PROVIDERS = ("sandbox", "stripe")
 
 __all__ = [
     "PROVIDERS",
+    "AccountState",
+    "Onboarding",
     "PaymentProvider",
     "ProviderDeclined",
     "ProviderError",
@@ -39,6 +43,8 @@ def get_provider(name: str | None = None) -> PaymentProvider:
         from stint.payments.providers.stripe import StripeProvider
 
         return StripeProvider(
-            api_key=settings.STRIPE_API_KEY, webhook_secret=settings.STRIPE_WEBHOOK_SECRET
+            api_key=settings.STRIPE_API_KEY,
+            webhook_secret=settings.STRIPE_WEBHOOK_SECRET,
+            connect_webhook_secret=getattr(settings, "STRIPE_CONNECT_WEBHOOK_SECRET", ""),
         )
     raise ValueError(f"Unknown payment provider {name!r}")

@@ -1,6 +1,10 @@
 """The default provider: no network, deterministic ids, its own books in
 `SandboxRecord` (what reconciliation compares the ledger with), and failures on
-demand for tests (`sandbox_failures(charge="declined")`)."""
+demand for tests (`sandbox_failures(charge="declined")`).
+
+Onboarding is immediate: a candidate's payout account (`sb_acct_…`) is ready with
+payouts enabled, and an employer's setup puts a sandbox test card (`sb_pm_card_visa`)
+on file, with no page to visit. `fail_next("setup", …)` makes the next setup fail."""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from stint.core.money import Money
 from stint.payments.models import SandboxRecord
 from stint.payments.providers import signature
 from stint.payments.providers.base import (
+    AccountState,
+    Onboarding,
     ProviderDeclined,
     ProviderError,
     ProviderResult,
@@ -27,6 +33,7 @@ from stint.payments.providers.base import (
 )
 
 SANDBOX_WEBHOOK_SECRET = "whsec_sandbox"
+SANDBOX_CARD = "sb_pm_card_visa"
 
 _PREFIX = {"charge": "sb_ch_", "refund": "sb_re_", "payout": "sb_tr_"}
 _failures: dict[str, list[str]] = {}
@@ -34,7 +41,7 @@ _failures_lock = threading.Lock()
 
 
 def fail_next(kind: str, mode: str = "declined", times: int = 1) -> None:
-    """Make the next `times` calls of `kind` (charge|refund|payout) fail with
+    """Make the next `times` calls of `kind` (charge|refund|payout|setup) fail with
     `mode` ("declined" or "unavailable")."""
     with _failures_lock:
         _failures.setdefault(kind, []).extend([mode] * times)
@@ -140,6 +147,50 @@ class SandboxProvider:
     def parse_webhook(self, payload: bytes, signature_header: str) -> WebhookEvent:
         signature.verify(payload, signature_header, self.webhook_secret)
         return event_from_json(payload)
+
+    # --- Onboarding: immediate ----------------------------------------------------------
+
+    @staticmethod
+    def _id(prefix: str, owner_ref: str) -> str:
+        return prefix + hashlib.sha256(owner_ref.encode()).hexdigest()[:16]
+
+    def payout_account_start(
+        self,
+        *,
+        external_id: str,
+        owner_ref: str,
+        email: str = "",
+        country: str = "",
+        return_url: str = "",
+        refresh_url: str = "",
+        idempotency_key: str = "",
+    ) -> Onboarding:
+        _maybe_fail("setup")
+        account = external_id or self._id("sb_acct_", owner_ref)
+        return Onboarding(state=AccountState(external_id=account, status="ready"))
+
+    def payout_account_state(self, *, external_id: str) -> AccountState:
+        return AccountState(external_id=external_id, status="ready")
+
+    def payment_setup_start(
+        self,
+        *,
+        external_id: str,
+        owner_ref: str,
+        email: str = "",
+        name: str = "",
+        success_url: str = "",
+        cancel_url: str = "",
+        idempotency_key: str = "",
+    ) -> Onboarding:
+        _maybe_fail("setup")
+        customer = external_id or self._id("sb_cus_", owner_ref)
+        return Onboarding(
+            state=AccountState(external_id=customer, status="ready", payment_method=SANDBOX_CARD)
+        )
+
+    def payment_setup_state(self, *, external_id: str, setup_ref: str) -> AccountState:
+        return AccountState(external_id=external_id, status="ready", payment_method=SANDBOX_CARD)
 
 
 def event_from_json(payload: bytes) -> WebhookEvent:

@@ -1,7 +1,13 @@
 """Stripe, Connect style, over plain HTTPS (no SDK): PaymentIntents charge the
 employer's saved payment method off-session, Refunds return money, Transfers
 pay a candidate's connected account. The HTTP transport is injectable so tests
-replay recorded responses (tests/payments/fixtures/stripe/)."""
+replay recorded responses (tests/payments/fixtures/stripe/).
+
+Onboarding: a candidate gets an Express connected account (`POST /v1/accounts`)
+and finishes it on Stripe's hosted onboarding (`POST /v1/account_links`); an
+employer gets a Customer (`POST /v1/customers`) and saves a card on a Checkout
+Session in setup mode (`POST /v1/checkout/sessions`), read back on return with
+`GET /v1/checkout/sessions/<id>?expand[]=setup_intent`."""
 
 from __future__ import annotations
 
@@ -9,17 +15,22 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from typing import Any, Protocol
 
 from stint.core.money import Money
 from stint.payments.providers import signature
 from stint.payments.providers.base import (
+    AccountState,
+    Onboarding,
     ProviderDeclined,
     ProviderError,
     ProviderResult,
     ProviderUnavailable,
     WebhookEvent,
+    WebhookSignatureError,
 )
+from stint.payments.providers.objects import checkout_session_state, connected_account_state
 from stint.payments.providers.sandbox import event_from_json
 
 API_BASE = "https://api.stripe.com"
@@ -66,19 +77,25 @@ class StripeProvider:
         *,
         api_key: str,
         webhook_secret: str,
+        connect_webhook_secret: str = "",
         transport: Transport | None = None,
         api_base: str = API_BASE,
         tolerance: int = signature.DEFAULT_TOLERANCE,
     ) -> None:
         self.api_key = api_key
         self.webhook_secret = webhook_secret
+        # Events about connected accounts (`account.updated`) come from a Connect
+        # endpoint, which Stripe signs with its own secret.
+        self.connect_webhook_secret = connect_webhook_secret
         self.transport: Transport = transport or UrllibTransport()
         self.api_base = api_base.rstrip("/")
         self.tolerance = tolerance
 
     # --- HTTP -----------------------------------------------------------------------
 
-    def _post(self, path: str, params: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+    def _post(
+        self, path: str, params: dict[str, Any], idempotency_key: str, *, expect: str = "id"
+    ) -> dict[str, Any]:
         if not self.api_key:
             raise ProviderError("STRIPE_API_KEY is not set.", code="not_configured")
         body = urllib.parse.urlencode(_flatten(params)).encode()
@@ -89,6 +106,19 @@ class StripeProvider:
             "Stripe-Version": API_VERSION,
         }
         status, raw = self.transport("POST", self.api_base + path, headers, body)
+        return self._answer(status, raw, expect)
+
+    def _get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        if not self.api_key:
+            raise ProviderError("STRIPE_API_KEY is not set.", code="not_configured")
+        query = urllib.parse.urlencode(_flatten(params or {}))
+        headers = {"Authorization": f"Bearer {self.api_key}", "Stripe-Version": API_VERSION}
+        url = self.api_base + path + (f"?{query}" if query else "")
+        status, raw = self.transport("GET", url, headers, None)
+        return self._answer(status, raw, "id")
+
+    @staticmethod
+    def _answer(status: int, raw: bytes, expect: str) -> dict[str, Any]:
         try:
             data = json.loads(raw or b"{}")
         except ValueError:
@@ -104,7 +134,7 @@ class StripeProvider:
             if status in (401, 403):
                 raise ProviderError(message, code="authentication")
             raise ProviderDeclined(message, code=code)
-        if not isinstance(data, dict) or "id" not in data:
+        if not isinstance(data, dict) or expect not in data:
             raise ProviderUnavailable("Stripe answered without an object.", code="bad_response")
         return data
 
@@ -187,8 +217,126 @@ class StripeProvider:
         return self._result(data)
 
     def parse_webhook(self, payload: bytes, signature_header: str) -> WebhookEvent:
-        signature.verify(payload, signature_header, self.webhook_secret, tolerance=self.tolerance)
-        return event_from_json(payload)
+        secrets = [self.webhook_secret] + (
+            [self.connect_webhook_secret] if self.connect_webhook_secret else []
+        )
+        first: WebhookSignatureError | None = None
+        for secret in secrets:
+            try:
+                signature.verify(payload, signature_header, secret, tolerance=self.tolerance)
+            except WebhookSignatureError as exc:
+                # "stale" means the signature matched this secret: that is the answer.
+                if first is None or exc.code == "stale":
+                    first = exc
+                continue
+            return event_from_json(payload)
+        assert first is not None
+        raise first
+
+    # --- Onboarding -------------------------------------------------------------------
+
+    def payout_account_start(
+        self,
+        *,
+        external_id: str,
+        owner_ref: str,
+        email: str,
+        country: str,
+        return_url: str,
+        refresh_url: str,
+        idempotency_key: str,
+    ) -> Onboarding:
+        if external_id:
+            state = self.payout_account_state(external_id=external_id)
+            if state.ready:
+                return Onboarding(state=state)
+        else:
+            state = connected_account_state(
+                self._post(
+                    "/v1/accounts",
+                    {
+                        "type": "express",
+                        "country": country,
+                        "email": email,
+                        "business_type": "individual",
+                        "capabilities": {"transfers": {"requested": "true"}},
+                        "metadata": {"stint_owner": owner_ref},
+                    },
+                    idempotency_key,
+                )
+            )
+        # Account links are single-use and expire within minutes: a fresh key each time.
+        link = self._post(
+            "/v1/account_links",
+            {
+                "account": state.external_id,
+                "type": "account_onboarding",
+                "refresh_url": refresh_url,
+                "return_url": return_url,
+            },
+            f"{idempotency_key}:link:{uuid.uuid4().hex}",
+            expect="url",
+        )
+        return Onboarding(state=state, url=str(link["url"]))
+
+    def payout_account_state(self, *, external_id: str) -> AccountState:
+        return connected_account_state(
+            self._get(f"/v1/accounts/{urllib.parse.quote(external_id, safe='')}")
+        )
+
+    def payment_setup_start(
+        self,
+        *,
+        external_id: str,
+        owner_ref: str,
+        email: str,
+        name: str,
+        success_url: str,
+        cancel_url: str,
+        idempotency_key: str,
+    ) -> Onboarding:
+        customer = external_id
+        if not customer:
+            customer = str(
+                self._post(
+                    "/v1/customers",
+                    {"email": email, "name": name, "metadata": {"stint_owner": owner_ref}},
+                    idempotency_key,
+                )["id"]
+            )
+        session = self._post(
+            "/v1/checkout/sessions",
+            {
+                "mode": "setup",
+                "customer": customer,
+                "payment_method_types": {"0": "card"},
+                "success_url": success_url,
+                "cancel_url": cancel_url,
+                "client_reference_id": owner_ref,
+                "setup_intent_data": {"metadata": {"stint_owner": owner_ref}},
+                "metadata": {"stint_owner": owner_ref},
+            },
+            f"{idempotency_key}:setup:{uuid.uuid4().hex}",
+        )
+        if not session.get("url"):
+            raise ProviderUnavailable("Stripe answered without a setup page.", code="bad_response")
+        return Onboarding(
+            state=AccountState(external_id=customer, status="pending"),
+            url=str(session["url"]),
+            setup_ref=str(session["id"]),
+        )
+
+    def payment_setup_state(self, *, external_id: str, setup_ref: str) -> AccountState:
+        session = self._get(
+            f"/v1/checkout/sessions/{urllib.parse.quote(setup_ref, safe='')}",
+            {"expand": {"0": "setup_intent"}},
+        )
+        state = checkout_session_state(session)
+        if state.external_id and state.external_id != external_id:
+            raise ProviderDeclined(
+                "The setup session belongs to another customer.", code="customer_mismatch"
+            )
+        return state
 
 
 def _flatten(params: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
