@@ -94,6 +94,24 @@ def test_a_living_marketplace(world: dict[str, int]) -> None:
         assert profile.education.filter(institution__slug="university-of-example").exists()
 
 
+def test_an_engagement_paid_by_milestone_is_under_way(world: dict[str, int]) -> None:
+    from stint.engagements.models import Engagement
+    from stint.payments.services import escrow_balance
+
+    engagement = Engagement.objects.get(candidate__email="dev@demo.stint.local")
+    assert engagement.by_milestone and engagement.funded_at is not None
+    assert engagement.status == "submitted"
+    milestones = list(engagement.milestones.order_by("position"))
+    assert [m.status for m in milestones] == ["submitted", "pending"]
+    assert sum(m.amount_minor for m in milestones) == engagement.fee_minor
+    # Nothing released yet: the escrow holds at least the whole fee.
+    assert escrow_balance(engagement.ledger_ref, engagement.currency).amount >= engagement.fee_minor
+    page = Client()
+    page.force_login(engagement.candidate)
+    r = page.get(reverse("engagement_detail", args=[engagement.pk]))
+    assert r.status_code == 200 and b"Cohort queries and a data dictionary" in r.content
+
+
 def test_the_exclusive_posting_is_for_university_students_only(world: dict[str, int]) -> None:
     exclusive = Opportunity.objects.get(visibility="institutions", status="published")
     url = reverse("opportunity_detail", args=[exclusive.pk])

@@ -596,7 +596,7 @@ class ApplicationSpec:
     candidate: str  # email
     posting: str  # title
     note: str
-    stage: str = "submitted"  # submitted | shortlisted | offered
+    stage: str = "submitted"  # submitted | shortlisted | offered | working (engagement)
     answers: tuple[str, ...] = ()
     messages: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (side, text)
 
@@ -630,6 +630,7 @@ APPLICATIONS: tuple[ApplicationSpec, ...] = (
         candidate="dev@demo.stint.local",
         posting="SQL queries for a subscription churn analysis",
         note="My certificate capstone was a cohort retention analysis in SQL.",
+        stage="working",  # an engagement paid by milestone, the first one submitted
     ),
     ApplicationSpec(
         candidate="ben@example.edu",

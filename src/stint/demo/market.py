@@ -18,6 +18,7 @@ from stint.applications import services as applications
 from stint.applications.models import Application
 from stint.demo import catalog
 from stint.demo.lookup import occupation_id, skill_id
+from stint.engagements import services as engagements
 from stint.opportunities import services as opportunities
 from stint.opportunities.models import Opportunity, OpportunityStatus, Visibility
 from stint.orgs.models import Membership, Organisation, OrgRole
@@ -205,13 +206,49 @@ def _build_application(
     summary.created += 1
     summary.applications += 1
     owner = _owner(opportunity.employer)
-    if spec.stage in ("shortlisted", "offered"):
+    if spec.stage in ("shortlisted", "offered", "working"):
         applications.application_shortlist(actor=owner, application_id=application.pk)
     if spec.stage == "offered":
         applications.offer_make(actor=owner, application_id=application.pk)
+    if spec.stage == "working":
+        _build_engagement(application, owner, candidate)
     for side, text in spec.messages:
         sender = owner if side == "employer" else candidate
         applications.message_send(actor=sender, application_id=application.pk, body=text)
+
+
+def _build_engagement(application: Application, owner: User, candidate: User) -> None:
+    """An accepted offer under way, paid milestone by milestone: funded in the
+    sandbox, started, the first milestone submitted and waiting for review."""
+    offer = applications.offer_make(actor=owner, application_id=application.pk)
+    applications.offer_accept(actor=candidate, offer_id=offer.pk)
+    # The worker would open it after commit; the demo opens it now (idempotent).
+    engagement = engagements.engagement_open_from_offer(offer_id=offer.pk)
+    if engagement is None:  # pragma: no cover
+        return
+    first = engagement.fee_minor * 40 // 100
+    due = engagement.due_date
+    engagements.milestones_set(
+        actor=owner,
+        engagement_id=engagement.pk,
+        milestones=[
+            engagements.MilestoneIn("Cohort queries and a data dictionary", first, None),
+            engagements.MilestoneIn(
+                "Churn by cohort: results and a short write-up", engagement.fee_minor - first, due
+            ),
+        ],
+    )
+    engagements.engagement_start(actor=candidate, engagement_id=engagement.pk)
+    milestone = engagement.milestones.order_by("position").first()
+    engagements.submission_create(
+        actor=candidate,
+        engagement_id=engagement.pk,
+        milestone_id=milestone.pk if milestone else None,
+        text="The cohort queries are in the linked repository, with a data dictionary for "
+        "every table they read. Monthly cohorts from January; cancellations counted on "
+        "the last paid day.",
+        links=["https://github.com/dev-demo/churn-cohorts"],
+    )
 
 
 def build_market(university: Organisation) -> MarketSummary:
