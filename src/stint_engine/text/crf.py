@@ -27,9 +27,11 @@ from pathlib import Path
 
 import pycrfsuite
 
-__all__ = ["CRF_PATH", "CRF_TAGS", "CrfTagger", "sentence_features"]
+__all__ = ["CRF_CTX_PATH", "CRF_PATH", "CRF_TAGS", "CrfTagger", "sentence_features"]
 
 CRF_PATH = Path(__file__).resolve().parents[1] / "data" / "extract_crf.crfsuite"
+# the same CRF with the encoder's contextual token classes (text.context)
+CRF_CTX_PATH = Path(__file__).resolve().parents[1] / "data" / "extract_crf_ctx.crfsuite"
 CRF_TAGS = ("O", "B-skill", "I-skill", "B-knowledge", "I-knowledge")
 
 _CLOSED: dict[str, str] = {}
@@ -162,13 +164,17 @@ def _word_features(word: str) -> tuple[tuple[str, ...], ...]:
 
 
 def sentence_features(
-    words: Sequence[str], dict_tags: Sequence[str], dict_lens: Sequence[int]
+    words: Sequence[str],
+    dict_tags: Sequence[str],
+    dict_lens: Sequence[int],
+    classes: Sequence[tuple[int, ...]] | None = None,
 ) -> list[list[str]]:
     """Features of each token of one sentence.
 
     ``dict_tags`` holds the dictionary BIO tag of each token with its kind
     (``"B-tool"``, ``"I-skill"``, ``"O"``); ``dict_lens`` the token length of
-    the match the token is in (0 outside any).
+    the match the token is in (0 outside any). ``classes`` (optional) are the
+    token's contextual classes from ``text.context``, one id per codebook.
     """
     n = len(words)
     views = [_word_features(w) for w in words]
@@ -202,6 +208,14 @@ def sentence_features(
             if i < n - 2:
                 feats.extend(views[i + 2][4])
                 feats.append("+2:d=" + dict_tags[i + 2][:1])
+        if classes is not None:
+            own = classes[i]
+            feats.extend(f"k{j}={c}" for j, c in enumerate(own))
+            if i > 0:
+                feats.append(f"-1:k0={classes[i - 1][0]}")
+                feats.append(f"k0b={classes[i - 1][0]}|{own[0]}")
+            if i < n - 1:
+                feats.append(f"+1:k0={classes[i + 1][0]}")
         out.append(feats)
     return out
 

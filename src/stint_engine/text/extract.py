@@ -29,7 +29,7 @@ import ahocorasick
 import numpy as np
 
 from stint_engine.taxonomy import Skill, Taxonomy
-from stint_engine.text.crf import CrfTagger, sentence_features
+from stint_engine.text.crf import CRF_CTX_PATH, CrfTagger, sentence_features
 
 __all__ = ["SkillMention", "extract_skills", "tokenise", "warm_up"]
 
@@ -146,12 +146,21 @@ def sentences(text: str, toks: Sequence[tuple[str, int, int]]) -> list[tuple[int
 class Extractor:
     """Dictionary + CRF tagger + linker, built once per taxonomy."""
 
-    def __init__(self, taxonomy: Taxonomy, tagger: CrfTagger | None = None) -> None:
+    def __init__(
+        self, taxonomy: Taxonomy, tagger: CrfTagger | None = None, *, context: bool = True
+    ) -> None:
+        from stint_engine.text.context import token_classes
         from stint_engine.text.link import skill_index
 
         self.taxonomy = taxonomy
         self.dictionary = SkillDictionary(taxonomy)
-        self.tagger = tagger or CrfTagger()
+        # the contextual tagger when the encoder and its codebooks are installed
+        self.classes = token_classes() if context and tagger is None else None
+        if self.classes is not None and CRF_CTX_PATH.exists():
+            self.tagger = CrfTagger(CRF_CTX_PATH)
+        else:
+            self.classes = None
+            self.tagger = tagger or CrfTagger()
         self.index = skill_index(taxonomy)
         self._link_cache: dict[str, tuple[str, float]] = {}
 
@@ -169,8 +178,22 @@ class Extractor:
         dtags, dlens = dictionary_features(matches, len(words), self.taxonomy)
         by_start = {a: (b, sid) for a, b, sid in matches}
         out: list[Span] = []
-        for lo, hi in sentences(text, toks):
-            feats = sentence_features(words[lo:hi], dtags[lo:hi], dlens[lo:hi])
+        ranges = sentences(text, toks)
+        classes: list[list[tuple[int, ...]]] | None = None
+        if self.classes is not None:
+            pieces = []
+            for lo, hi in ranges:
+                base = toks[lo][1]
+                sent_text = text[base : toks[hi - 1][2]]
+                pieces.append((sent_text, [(a - base, b - base) for _, a, b in toks[lo:hi]]))
+            classes = self.classes.classes(pieces)
+        for n_sent, (lo, hi) in enumerate(ranges):
+            feats = sentence_features(
+                words[lo:hi],
+                dtags[lo:hi],
+                dlens[lo:hi],
+                classes[n_sent] if classes is not None else None,
+            )
             tags, probs = self.tagger.tag(feats)
             i = 0
             while i < len(tags):
@@ -254,15 +277,19 @@ def extract_skills(text: str, taxonomy: Taxonomy | None = None) -> list[SkillMen
 
 
 def warm_up(taxonomy: Taxonomy | None = None) -> None:
-    """Build everything ``extract_skills``, ``link_skill`` and ``normalise_title`` use.
+    """Build everything the text calls use: the extractor, the named-skill dictionary,
+    the hybrid skill and occupation indexes and the encoder.
 
-    Optional: each is built on first use anyway. A web process can call this at
-    start-up so that no request pays for it.
+    Optional: each is built on first use anyway. A web process calls this in a
+    background thread at start-up (``stint.config.wsgi``) so that no request pays
+    for it (the named-skill dictionary alone takes a few seconds).
     """
-    from stint_engine.text.link import skill_index
-    from stint_engine.text.titles import title_index
+    from stint_engine.text.link import linking_index
+    from stint_engine.text.named import find_named_skills
+    from stint_engine.text.titles import occupation_index
 
     tx = taxonomy or Taxonomy.load()
     extractor(tx).extract("Python")
-    skill_index(tx).top("python", 1)
-    title_index(tx).top("analyst", 1)
+    find_named_skills("Python", tx)
+    linking_index(tx).top("python", 1)
+    occupation_index(tx).top("analyst", 1)

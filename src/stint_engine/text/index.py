@@ -36,6 +36,16 @@ def normalise_all(texts: Sequence[str]) -> list[str]:
     return [" ".join(p.split()) for p in parts]
 
 
+def top_k(ids: Sequence[str], row: NDArray[np.float32], k: int) -> list[tuple[str, float]]:
+    """The k best ids with positive scores, best first; ties in index order."""
+    k = min(k, len(row))
+    if k <= 0:
+        return []
+    idx = np.argpartition(-row, k - 1)[:k]
+    idx = idx[np.lexsort((idx, -row[idx]))]
+    return [(ids[i], float(row[i])) for i in idx if row[i] > 0]
+
+
 class SurfaceIndex:
     """Owners ranked by their best-matching surface; optional long texts add a little."""
 
@@ -107,11 +117,7 @@ class SurfaceIndex:
     def top(self, query: str, k: int) -> list[tuple[str, float]]:
         if k <= 0 or not normalise(query):
             return []
-        row = self.scores([query])[0]
-        k = min(k, len(row))
-        idx = np.argpartition(-row, k - 1)[:k]
-        idx = idx[np.lexsort((idx, -row[idx]))]
-        return [(self.ids[i], float(row[i])) for i in idx if row[i] > 0]
+        return top_k(self.ids, self.scores([query])[0], k)
 
     def best_word_matches(self, queries: Sequence[str]) -> list[tuple[str, float]]:
         """Cheap top-1 per query by word n-gram cosine alone (sparse; used in bulk).

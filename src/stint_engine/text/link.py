@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 
 from stint_engine.taxonomy import Skill, Taxonomy
+from stint_engine.text.hybrid import HybridIndex, hybrid
 from stint_engine.text.index import SurfaceIndex
 
 _lock = threading.Lock()
 _indexes: dict[int, SurfaceIndex] = {}
+_hybrids: dict[int, HybridIndex] = {}
 
 
 def skill_index(taxonomy: Taxonomy | None = None) -> SurfaceIndex:
@@ -30,9 +32,20 @@ def skill_index(taxonomy: Taxonomy | None = None) -> SurfaceIndex:
         return index
 
 
+def linking_index(taxonomy: Taxonomy | None = None) -> HybridIndex:
+    """Lexical and encoder similarity fused (text.hybrid): what skill linking uses."""
+    tx = taxonomy or Taxonomy.load()
+    lexical = skill_index(tx)
+    with _lock:
+        index = _hybrids.get(id(tx))
+        if index is None:
+            index = _hybrids[id(tx)] = hybrid("skill", lexical, tx)
+        return index
+
+
 def link_skill(
     phrase: str, k: int = 10, taxonomy: Taxonomy | None = None
 ) -> list[tuple[Skill, float]]:
     """ESCO skills (not tools) best matching ``phrase``, with a similarity in [0, 1]."""
     tx = taxonomy or Taxonomy.load()
-    return [(tx.skills[sid], score) for sid, score in skill_index(tx).top(phrase, k)]
+    return [(tx.skills[sid], score) for sid, score in linking_index(tx).top(phrase, k)]

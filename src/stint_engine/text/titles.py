@@ -6,10 +6,12 @@ import re
 import threading
 
 from stint_engine.taxonomy import Occupation, Taxonomy
+from stint_engine.text.hybrid import HybridIndex, hybrid
 from stint_engine.text.index import SurfaceIndex
 
 _lock = threading.Lock()
 _indexes: dict[int, SurfaceIndex] = {}
+_hybrids: dict[int, HybridIndex] = {}
 
 # words that say how or where a job is done, not what it is
 _NOISE = re.compile(
@@ -44,9 +46,20 @@ def title_index(taxonomy: Taxonomy | None = None) -> SurfaceIndex:
         return index
 
 
+def occupation_index(taxonomy: Taxonomy | None = None) -> HybridIndex:
+    """Lexical and encoder similarity fused (text.hybrid): what title normalisation uses."""
+    tx = taxonomy or Taxonomy.load()
+    lexical = title_index(tx)
+    with _lock:
+        index = _hybrids.get(id(tx))
+        if index is None:
+            index = _hybrids[id(tx)] = hybrid("occupation", lexical, tx)
+        return index
+
+
 def normalise_title(
     title: str, k: int = 10, taxonomy: Taxonomy | None = None
 ) -> list[tuple[Occupation, float]]:
     """ESCO occupations best matching a job title, with a similarity in [0, 1]."""
     tx = taxonomy or Taxonomy.load()
-    return [(tx.occupations[oid], s) for oid, s in title_index(tx).top(clean_title(title), k)]
+    return [(tx.occupations[oid], s) for oid, s in occupation_index(tx).top(clean_title(title), k)]

@@ -24,13 +24,14 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pycrfsuite
 
 from stint_engine.eval.shared_data import shared_data
 from stint_engine.taxonomy import Taxonomy
 from stint_engine.text.conll import Sentence, bio_spans, read_conll
-from stint_engine.text.crf import CRF_PATH, sentence_features
+from stint_engine.text.crf import CRF_CTX_PATH, CRF_PATH, sentence_features
 from stint_engine.text.extract import SkillDictionary, dictionary_features, lemma, tokenise
 
 TRAIN_FILES = ("skillspan_house_train.conll", "skillspan_tech_train.conll")
@@ -81,9 +82,14 @@ def project(sentence: Sentence) -> tuple[list[str], list[str], set[tuple[int, in
     return words, tags, gold
 
 
-def examples(files: Sequence[Path], taxonomy: Taxonomy) -> list[Example]:
+def examples(
+    files: Sequence[Path], taxonomy: Taxonomy, classes: Sequence[Any] | None = None
+) -> list[Example]:
+    """Features, tags and gold spans per sentence; ``classes`` are the contextual
+    token classes of the same sentences in the same order (``context_classes``)."""
     dictionary = SkillDictionary(taxonomy)
     out: list[Example] = []
+    k = 0
     for f in files:
         for sent in read_conll(f):
             words, tags, gold = project(sent)
@@ -91,8 +97,54 @@ def examples(files: Sequence[Path], taxonomy: Taxonomy) -> list[Example]:
                 continue
             lemmas = [lemma(w) for w in words]
             dtags, dlens = dictionary_features(dictionary.match(lemmas), len(words), taxonomy)
-            out.append((sentence_features(words, dtags, dlens), tags, gold))
+            cls = classes[k] if classes is not None else None
+            k += 1
+            out.append((sentence_features(words, dtags, dlens, cls), tags, gold))
     return out
+
+
+def context_sentences(files: Sequence[Path]) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each kept sentence as the extractor sees it: re-joined text, token spans."""
+    out = []
+    for f in files:
+        for sent in read_conll(f):
+            words, _, _ = project(sent)
+            if not words:
+                continue
+            text = " ".join(sent.tokens)
+            out.append((text, [(a, b) for _, a, b in tokenise(text)]))
+    return out
+
+
+def context_classes(files: Sequence[Path], build: bool) -> list[Any]:
+    """Contextual classes of every train sentence; with ``build``, fit the codebooks
+    on these train tokens first and write ``data/token_clusters.npz``."""
+    import numpy as np
+
+    from stint_engine.text import context
+    from stint_engine.text import encoder as enc
+
+    sents = context_sentences(files)
+    model = enc.get_encoder()
+    t0 = time.perf_counter()
+    vectors: list[Any] = []
+    step = 128
+    for lo in range(0, len(sents), step):
+        vectors.extend(context.token_vectors(model, sents[lo : lo + step]))
+        print(
+            f"\rencoding train tokens: {min(lo + step, len(sents))}/{len(sents)} sentences "
+            f"({time.perf_counter() - t0:.0f} s)",
+            end="",
+            file=sys.stderr,
+        )
+    print(file=sys.stderr)
+    if build:
+        flat = np.concatenate([v[v.any(axis=1)] for v in vectors])
+        books: dict[str, Any] = dict(context.fit_codebooks(flat))
+        books["weights_sha256"] = np.array(enc.WEIGHTS_SHA256)
+        np.savez_compressed(context.CLUSTERS_PATH, **books)
+        print(f"codebooks on {len(flat)} tokens -> {context.CLUSTERS_PATH}", file=sys.stderr)
+    return context.TokenClasses(encoder=model).classes_of(vectors)
 
 
 def fit(data: Sequence[Example], out: Path, c1: float, c2: float, max_iter: int) -> None:
@@ -175,10 +227,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-iter", type=int, default=MAX_ITER)
     parser.add_argument("--c1", type=float, default=C1)
     parser.add_argument("--c2", type=float, default=C2)
+    parser.add_argument(
+        "--context",
+        action="store_true",
+        help="add the encoder's contextual token classes (writes data/token_clusters.npz "
+        "unless --reuse-codebooks) and train data/extract_crf_ctx.crfsuite",
+    )
+    parser.add_argument("--reuse-codebooks", action="store_true")
     args = parser.parse_args(argv)
     files = [args.skillspan / f for f in TRAIN_FILES]
     t0 = time.perf_counter()
-    data = examples(files, Taxonomy.load())
+    classes = None
+    if args.context:
+        classes = context_classes(files, build=not args.reuse_codebooks)
+        if args.out == CRF_PATH:
+            args.out = CRF_CTX_PATH
+    data = examples(files, Taxonomy.load(), classes)
     print(
         f"{len(data)} sentences, {sum(len(d[1]) for d in data)} tokens "
         f"({time.perf_counter() - t0:.1f} s)",

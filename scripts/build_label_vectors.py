@@ -1,0 +1,38 @@
+"""Encode every ESCO skill and occupation label once: src/stint_engine/data/label_vectors.npz.
+
+Run after the taxonomy or the encoder changes:
+    .venv/bin/python scripts/build_label_vectors.py
+Deterministic for a given taxonomy and weights (the file records both).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from stint_engine.taxonomy import Taxonomy
+from stint_engine.text import encoder, semantic
+
+
+def main() -> None:
+    start = time.perf_counter()
+    tx = Taxonomy.load()
+    model = encoder.Encoder()
+    last = [0.0]
+
+    def progress(kind: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - last[0] > 2 or done == total:
+            last[0] = now
+            rate = done / max(now - start, 1e-9)
+            print(f"\r{kind}: {done:,}/{total:,} ({rate:,.0f}/s)", end="", file=sys.stderr)
+            if done == total:
+                print(file=sys.stderr)
+
+    semantic.build(tx, model, progress=progress)
+    size = semantic.DATA.stat().st_size / 1e6
+    print(f"wrote {semantic.DATA} ({size:.1f} MB) in {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Choose the lexical share of hybrid retrieval on a task built from ESCO alone.
+
+For a fixed-seed sample of concepts, one alternative label is hidden from both
+the lexical index and the stored vectors and used as the query; the concept it
+belongs to must rank first. No evaluation file is read, so the weight chosen
+here can be checked honestly on the shared dev files and the sealed sets.
+
+    .venv/bin/python scripts/choose_fusion.py [--sample 1500]
+
+Prints MRR and accuracy@5 per weight for skills and occupations, and the best.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+
+import numpy as np
+
+from stint_engine.taxonomy import Taxonomy
+from stint_engine.text import semantic
+from stint_engine.text.index import SurfaceIndex
+
+WEIGHTS = [round(w, 2) for w in np.linspace(0.0, 1.0, 11)]
+
+
+def run(kind: str, tx: Taxonomy, sample: int, seed: int) -> dict[str, object]:
+    owners, texts = semantic.SURFACES[kind](tx)
+    vectors = semantic.load(kind, tx)
+    rows_of: dict[str, list[int]] = {}
+    for i, o in enumerate(owners):
+        rows_of.setdefault(o, []).append(i)
+    candidates = sorted(o for o, rows in rows_of.items() if len(rows) >= 2)
+    rng = random.Random(seed)
+    chosen = rng.sample(candidates, min(sample, len(candidates)))
+    hidden = {o: rng.choice(rows_of[o][1:]) for o in chosen}  # an alternative label
+    hidden_rows = set(hidden.values())
+    keep = [i for i in range(len(owners)) if i not in hidden_rows]
+    lexical = SurfaceIndex(
+        [owners[i] for i in keep],
+        [texts[i] for i in keep],
+        tx.descriptions if kind == "skill" else None,
+        char_weight=0.5,
+    )
+    col = {o: j for j, o in enumerate(lexical.ids)}
+    position = {o: j for j, o in enumerate(vectors.ids)}
+    sem_col = np.array([position[o] for o in lexical.ids])
+    ranks: dict[float, list[int]] = {w: [] for w in WEIGHTS}
+    batch = 128
+    items = list(hidden.items())
+    for lo in range(0, len(items), batch):
+        chunk = items[lo : lo + batch]
+        lex = lexical.scores([texts[r] for _, r in chunk])
+        q = (
+            vectors.q[[r for _, r in chunk]].astype(np.float32)
+            * vectors.scale[[r for _, r in chunk], None]
+        )
+        sims = vectors.similarities(q)
+        for i, (_, r) in enumerate(chunk):
+            sims[i, r] = -1.0  # the hidden label itself is not in the index
+        best = np.full((len(chunk), len(vectors.ids)), -1.0, dtype=np.float32)
+        for i in range(len(chunk)):
+            np.maximum.at(best[i], vectors.row_owner, sims[i])
+        sem = np.clip(best[:, sem_col], 0.0, 1.0)
+        for w in WEIGHTS:
+            fused = w * lex + (1 - w) * sem
+            for i, (owner, _) in enumerate(chunk):
+                j = col[owner]
+                ranks[w].append(int((fused[i] > fused[i, j]).sum()) + 1)
+        print(f"\r{kind}: {lo + len(chunk)}/{len(items)}", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    table = {
+        str(w): {
+            "mrr": round(float(np.mean([1 / r for r in rs])), 4),
+            "accuracy_at_5": round(float(np.mean([r <= 5 for r in rs])), 4),
+        }
+        for w, rs in ranks.items()
+    }
+    best_w = max(WEIGHTS, key=lambda w: table[str(w)]["mrr"])
+    return {"n": len(items), "by_lexical_weight": table, "best_lexical_weight": best_w}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sample", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=20261207)
+    args = parser.parse_args()
+    tx = Taxonomy.load()
+    out = {kind: run(kind, tx, args.sample, args.seed) for kind in semantic.KINDS}
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""Encoder vectors for every ESCO skill and occupation label, computed ahead.
+
+``scripts/build_label_vectors.py`` encodes each preferred and alternative label
+once and stores the vectors as int8 with one scale per row (``data/label_vectors.npz``,
+a quarter of float32; cosine order is kept to about 1e-3). The file records the
+weights' SHA-256 and a digest of the labels it covers, so vectors from another
+model or taxonomy are refused rather than silently mixed with new queries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from stint_engine.taxonomy import Taxonomy
+from stint_engine.text import encoder as enc
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "label_vectors.npz"
+KINDS = ("skill", "occupation")
+
+
+def skill_surfaces(tx: Taxonomy) -> tuple[list[str], list[str]]:
+    """(owner ids, texts): every label of every skill and knowledge concept (no tools),
+    owners sorted so the layout does not depend on dict order."""
+    owners: list[str] = []
+    texts: list[str] = []
+    for sid in sorted(tx.skills):
+        s = tx.skills[sid]
+        if s.kind == "tool":
+            continue
+        seen: set[str] = set()
+        for text in (s.label, *s.alt_labels):
+            key = text.strip().lower()
+            if key and key not in seen:
+                seen.add(key)
+                owners.append(sid)
+                texts.append(text.strip())
+    return owners, texts
+
+
+def occupation_surfaces(tx: Taxonomy) -> tuple[list[str], list[str]]:
+    owners: list[str] = []
+    texts: list[str] = []
+    for oid in sorted(tx.occupations):
+        o = tx.occupations[oid]
+        seen: set[str] = set()
+        for text in (o.label, *o.alt_labels):
+            key = text.strip().lower()
+            if key and key not in seen:
+                seen.add(key)
+                owners.append(oid)
+                texts.append(text.strip())
+    return owners, texts
+
+
+SURFACES: dict[str, Callable[[Taxonomy], tuple[list[str], list[str]]]] = {
+    "skill": skill_surfaces,
+    "occupation": occupation_surfaces,
+}
+
+
+def digest(owners: Sequence[str], texts: Sequence[str]) -> str:
+    h = hashlib.sha256()
+    for o, t in zip(owners, texts, strict=True):
+        h.update(f"{o}\x00{t}\x01".encode())
+    return h.hexdigest()
+
+
+def quantise(vectors: NDArray[np.float32]) -> tuple[NDArray[np.int8], NDArray[np.float32]]:
+    scale = np.abs(vectors).max(axis=1) / 127.0
+    scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
+    q = np.clip(np.rint(vectors / scale[:, None]), -127, 127).astype(np.int8)
+    return q, scale
+
+
+@dataclass
+class LabelVectors:
+    """One kind's surfaces: owner ids, the owner of each row, int8 rows and scales."""
+
+    ids: list[str]  # distinct owners, sorted
+    row_owner: NDArray[np.int64]  # index into ids, per row
+    q: NDArray[np.int8]
+    scale: NDArray[np.float32]
+
+    def __post_init__(self) -> None:
+        if len(self.row_owner) and np.any(np.diff(self.row_owner) < 0):
+            raise ValueError("rows must be grouped by owner, in owner order")
+        self.starts = np.flatnonzero(np.r_[True, np.diff(self.row_owner) != 0])
+
+    _rows: NDArray[np.float32] | None = None
+
+    @property
+    def rows(self) -> NDArray[np.float32]:
+        """The rows as float32, built once: BLAS multiplies float32 only, and
+        converting per query would cost more than the product (~150 MB for skills)."""
+        if self._rows is None:
+            self._rows = np.ascontiguousarray((self.q.astype(np.float32) * self.scale[:, None]).T)
+        return self._rows
+
+    def similarities(self, queries: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Cosine of each query with every row: (n_queries, n_rows)."""
+        return np.asarray(queries, dtype=np.float32) @ self.rows
+
+    def owner_best(self, queries: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Each owner's best surface similarity: (n_queries, n_owners)."""
+        sims = self.similarities(queries)
+        # rows are grouped by owner (sorted), so a segment maximum is one reduceat
+        return np.maximum.reduceat(sims, self.starts, axis=1)
+
+
+def build(
+    tx: Taxonomy,
+    encoder: enc.Encoder,
+    path: Path = DATA,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> None:
+    arrays: dict[str, Any] = {"weights_sha256": np.array(enc.WEIGHTS_SHA256)}
+    for kind in KINDS:
+        owners, texts = SURFACES[kind](tx)
+        done = 0
+
+        def tick(n: int, kind: str = kind, total: int = len(texts)) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(kind, done, total)
+
+        vectors = encoder.encode(texts, batch_size=128, progress=tick)
+        q, scale = quantise(vectors)
+        arrays[f"{kind}_owners"] = np.array(owners)
+        arrays[f"{kind}_q"] = q
+        arrays[f"{kind}_scale"] = scale
+        arrays[f"{kind}_digest"] = np.array(digest(owners, texts))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **arrays)
+
+
+_lock = threading.Lock()
+_loaded: dict[tuple[int, str], LabelVectors] = {}
+
+
+def load(kind: str, tx: Taxonomy, path: Path = DATA) -> LabelVectors:
+    """The stored vectors of one kind, checked against this taxonomy and model."""
+    with _lock:
+        key = (id(tx), kind)
+        if key in _loaded:
+            return _loaded[key]
+        if not path.exists():
+            raise enc.EncoderUnavailable(
+                f"{path} is missing: python scripts/build_label_vectors.py builds it"
+            )
+        with np.load(path) as z:
+            if str(z["weights_sha256"]) != enc.WEIGHTS_SHA256:
+                raise enc.EncoderUnavailable(f"{path} was built with other weights")
+            owners, texts = SURFACES[kind](tx)
+            if str(z[f"{kind}_digest"]) != digest(owners, texts):
+                raise enc.EncoderUnavailable(f"{path} was built for another taxonomy")
+            q = z[f"{kind}_q"]
+            scale = z[f"{kind}_scale"]
+        ids = sorted(set(owners))
+        position = {o: i for i, o in enumerate(ids)}
+        row_owner = np.fromiter((position[o] for o in owners), dtype=np.int64)
+        lv = LabelVectors(ids=ids, row_owner=row_owner, q=q, scale=scale)
+        _loaded[key] = lv
+        return lv
