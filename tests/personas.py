@@ -32,6 +32,9 @@ def fast_and_inline(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STINT_INDEX_BUILD = "sync"
+    # The second-factor requirement (on by default) is tested in tests/accounts/test_mfa.py;
+    # elsewhere the personas move money without setting one up.
+    settings.STINT_MFA_REQUIRED = False
     from stint.matching.indexes import reset_all
 
     reset_all()  # each test's database starts empty: so do the process's indexes
@@ -39,6 +42,15 @@ def fast_and_inline(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    # Rate-limit counters live in the cache and are keyed by user id, which the
+    # test database reuses: each test starts with none counted.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def make_user(email: str, *, candidate: bool = False, staff: bool = False, name: str = "") -> User:

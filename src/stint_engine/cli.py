@@ -29,6 +29,14 @@ def _eval(args: argparse.Namespace) -> dict[str, Any]:
         from stint_engine.eval.linking import run_eval_linking
 
         return run_eval_linking(args)
+    if args.what == "named":
+        from stint_engine.eval.named import run_eval_named
+
+        return run_eval_named(args)
+    if args.what == "explore":
+        from stint_engine.eval.explore import run_eval_explore
+
+        return run_eval_explore(args)
     if args.what == "titles":
         from stint_engine.eval.titles import run_eval_titles
 
@@ -67,13 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
     rc = ev_sub.add_parser("recommend", help="hit@10, MRR, NDCG@10 on job views")
     rc.add_argument("--job-views", required=True, dest="job_views")
     rc.add_argument("--mode", choices=["default", "explore"], default="default")
-    for p in (ex, ln, ti, rc):
+    nm = ev_sub.add_parser("named", help="recall/precision of skills named in resumes, postings")
+    nm.add_argument("--set", default=None, help="default: bench/data/named_skills/set.json")
+    nm.add_argument("--split", choices=["dev", "test"], default=None)
+    xp = ev_sub.add_parser("explore", help="share of postings mapped to a plausible occupation")
+    xp.add_argument("--set", default="bench/data/explore/postings.jsonl")
+    for p in (ex, ln, ti, rc, xp):
         p.add_argument("--limit", type=int, default=None, help="evaluate only the first N items")
     ev.set_defaults(func=_eval)
 
     be = sub.add_parser("bench", help="speed and memory figures with same-process baselines")
     be.add_argument(
-        "--only", default=None, help="comma-separated: retrieval,candidates,allocation,extraction"
+        "--only",
+        default=None,
+        help="comma-separated: retrieval,candidates,allocation,extraction,encoder",
     )
     be.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     be.set_defaults(func=_bench)
@@ -84,7 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], dict[str, Any]] = args.func
-    result = func(args)
+    try:
+        result = func(args)
+    except (OSError, ValueError, KeyError) as exc:  # a bad input file: say which, no traceback
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
     json.dump(result, sys.stdout, indent=None, sort_keys=False)
     sys.stdout.write("\n")
     return 0

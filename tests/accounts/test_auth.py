@@ -104,7 +104,7 @@ def test_employer_sign_up_is_sent_to_create_an_organisation() -> None:
     client.post(link)
     client.force_login(user)
     page = client.get("/dashboard/")
-    assert b"create an employer or institution organisation" in page.content.lower()
+    assert b"create your employer organisation, then request verification" in page.content.lower()
 
 
 def test_login_and_logout(alice: User) -> None:

@@ -82,7 +82,11 @@ def test_employer_detail_shortlist_offer_decline(
     r = page.get(f"/applications/{a.pk}/")
     assert r.status_code == 200 and b"Shortlist" in r.content and b"Which tools" in r.content
     page.post(f"/applications/{a.pk}/shortlist/")
+    # Issue 14: a confirmation with the figures comes first; nothing is sent yet.
     r = page.post(f"/applications/{a.pk}/offer/", {"fee": "450.00"})
+    assert r.status_code == 200 and b"Platform fee" in r.content and b"450.00 USD" in r.content
+    assert not Offer.objects.exists()
+    r = page.post(f"/applications/{a.pk}/offer/", {"fee": "450.00", "confirm": "yes"})
     assert r.status_code == 302
     assert Offer.objects.get().fee_minor == 45_000
     page.post(f"/applications/{b.pk}/decline/", {"reason": "Not this time"})

@@ -25,6 +25,11 @@ ALLOWED = {
     ("offered", "withdrawn", "candidate"),
     ("offered", "offer_expired", "system"),
     ("offered", "auto_declined", "system"),
+    # Issue 14: the employer withdraws an unanswered offer, or offers again after a
+    # declined or expired one.
+    ("offered", "shortlisted", "employer"),
+    ("offer_declined", "offered", "employer"),
+    ("offer_expired", "offered", "employer"),
 }
 
 
@@ -44,8 +49,13 @@ def test_the_table_is_exactly_the_design() -> None:
 def test_every_status_is_open_or_terminal_and_terminal_ones_go_nowhere() -> None:
     assert set(ApplicationStatus.values) == rules.OPEN | rules.TERMINAL
     assert not rules.OPEN & rules.TERMINAL
-    for current, _target in rules.TRANSITIONS:
-        assert current in rules.OPEN
+    for current, target in rules.TRANSITIONS:
+        # Only a new offer by the employer leaves a declined or expired offer.
+        assert current in rules.OPEN or (current in rules.REOPENABLE and target == "offered"), (
+            current,
+            target,
+        )
+    assert rules.REOPENABLE <= rules.TERMINAL
 
 
 def test_refusals_say_why() -> None:

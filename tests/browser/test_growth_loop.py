@@ -161,6 +161,7 @@ def test_interview_offer_goals_reflection_reference_and_roadmap_moves(
     page.get_by_role("link", name="Back to the application").click()
     page.wait_for_url(re.compile(r".*/applications/\d+/$"))
     page.get_by_role("button", name="Send offer").click()
+    page.get_by_role("button", name="Confirm and send the offer").click()
     expect(page.get_by_role("region", name="Offer")).to_be_visible()
 
     # Alice accepts: the engagement is opened and funded; she starts it and sets a goal.

@@ -94,7 +94,8 @@ def test_post_recommend_apply_shortlist_offer_accept(
     log_in(page, base, bob.email, PASSWORD)
     opportunity_id = post_opportunity(page, base, acme)
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
-    expect(page.get_by_text(f"{SKILL} · Essential")).to_be_visible()
+    # skills read by their plain name ("Python", the ESCO label on hover)
+    expect(page.get_by_text("Python · Essential")).to_be_visible()
     screenshot("1-published")
     opportunity = Opportunity.objects.get(pk=opportunity_id)
     assert opportunity.status == "published"
@@ -134,8 +135,11 @@ def test_post_recommend_apply_shortlist_offer_accept(
     expect(page.get_by_text("Shortlisted 1.")).to_be_visible()
     page.get_by_role("link", name=alice.display_name).click()
     page.wait_for_url(re.compile(rf".*/applications/{application.pk}/$"))
-    assert page.get_by_label("Fee:", exact=True).input_value() in {"450", "450.0", "450.00"}
+    assert page.get_by_label("Fee (USD):", exact=True).input_value() in {"450", "450.0", "450.00"}
     page.get_by_role("button", name="Send offer").click()
+    # nothing is sent or charged before the employer confirms the figures
+    expect(page.get_by_role("heading", name="Confirm the offer to Alice Candidate")).to_be_visible()
+    page.get_by_role("button", name="Confirm and send the offer").click()
     page.wait_for_url(re.compile(rf".*/applications/{application.pk}/$"))
     expect(page.get_by_text("Offer sent.")).to_be_visible()
     screenshot("4-offer-sent")

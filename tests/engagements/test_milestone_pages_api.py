@@ -262,3 +262,33 @@ def test_the_milestones_endpoint_answers_with_their_state(
         (2, "pending", []),
     ]
     assert api_for(bob).get(f"{BASE}/{engagement.pk}").json()["by_milestone"] is False
+
+
+def test_milestone_form_in_major_units_reports_every_bad_line(
+    open_engagement: Any, bob: User, client_for: Any
+) -> None:
+    """Issue 14 items 6–7: every bad line is named at once, in the engagement's currency."""
+    e = open_engagement()
+    r = client_for(bob).post(
+        f"/engagements/{e.pk}/milestones/", {"lines": "abc Draft\n200.005 Final"}, follow=True
+    )
+    assert b"Line 1 should start with an amount in USD" in r.content
+    assert b"Line 2 should start with an amount in USD" in r.content
+    assert e.milestones.count() == 0
+    page = client_for(bob).get(f"/engagements/{e.pk}/").content
+    assert b"200.00 First draft" in page  # the help text speaks major units
+
+
+def test_split_form_takes_major_units_and_names_the_field(
+    open_engagement: Any, alice: User, bob: User, client_for: Any
+) -> None:
+    """Issue 14 item 7: a partial payment is typed as 150.00, stored as 15000."""
+    e = open_engagement()
+    client_for(alice).post(f"/engagements/{e.pk}/start/")
+    r = client_for(bob).post(
+        f"/engagements/{e.pk}/split/", {"to_candidate": "1.005", "note": "x"}, follow=True
+    )
+    assert b"Use an amount in USD, e.g. 150.00." in r.content
+    assert not e.split_proposals.exists()
+    client_for(bob).post(f"/engagements/{e.pk}/split/", {"to_candidate": "150.00", "note": "x"})
+    assert e.split_proposals.get().to_candidate_minor == 15_000

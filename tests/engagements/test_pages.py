@@ -80,8 +80,10 @@ def test_cancel_split_and_hours_pages(
     e = open_engagement()
     a, b = client_for(alice), client_for(bob)
     url = f"/engagements/{e.pk}/"
-    r = b.post(f"{url}milestones/", {"lines": "20000 Draft\n30000 Final"})
+    # Issue 14 item 7: amounts are typed in major units and stored in minor units.
+    r = b.post(f"{url}milestones/", {"lines": "200.00 Draft\n300 Final"})
     assert r.status_code == 302 and e.milestones.count() == 2
+    assert sorted(e.milestones.values_list("amount_minor", flat=True)) == [20_000, 30_000]
     assert b"Draft" in a.get(url).content
     a.post(f"{url}start/")
     from django.utils import timezone
@@ -90,7 +92,7 @@ def test_cancel_split_and_hours_pages(
     r = a.get(url)
     assert b"5.0 hours logged" in r.content and b"100.00 USD" in r.content  # 500 / 5 h
     assert b"effective rate" not in b.get(url).content
-    b.post(f"{url}split/", {"to_candidate_minor": 15_000, "note": "Let us stop"})
+    b.post(f"{url}split/", {"to_candidate": "150.00", "note": "Let us stop"})  # major units
     p = selectors.pending_proposal(e)
     assert p is not None and b"Accept" in a.get(url).content
     assert a.post(f"{url}split/{p.pk}/accept/").status_code == 302
@@ -124,9 +126,9 @@ def test_dispute_pages_and_admin_queue(
     assert engagement.title.encode() in r.content
     r = admin.get(f"{url}dispute/")
     assert r.status_code == 200 and b"It did not." in r.content and b"Resolve" in r.content
-    r = admin.post(f"{url}dispute/resolve/", {"to_candidate_minor": FEE + 1, "resolution": "x"})
+    r = admin.post(f"{url}dispute/resolve/", {"to_candidate": "500.01", "resolution": "x"})
     assert r.status_code == 422 and b"more than the fee" in r.content
-    r = admin.post(f"{url}dispute/resolve/", {"to_candidate_minor": 20_000, "resolution": "Half"})
+    r = admin.post(f"{url}dispute/resolve/", {"to_candidate": "200", "resolution": "Half"})
     assert r.status_code == 302
     engagement.refresh_from_db()
     assert engagement.status == "resolved" and candidate_balance(alice) == candidate_share(20_000)

@@ -427,7 +427,9 @@ def test_a_failed_charge_is_retried_with_the_same_key(
     assert e.funded_at is None and escrow(e) == 0
     with pytest.raises(ConflictError):
         services.engagement_start(actor=alice, engagement_id=e.pk)
-    assert b"Waiting for the employer" in client_for(alice).get(f"/engagements/{e.pk}/").content
+    page = client_for(alice).get(f"/engagements/{e.pk}/").content.decode()
+    assert f"Waiting for {opportunity.employer.name}" in page  # who must act next
+    assert "payment to reach escrow" in page
     assert services.engagements_fund_pending() == 0  # still declined
     monkeypatch.setattr(payments, "escrow_fund", real_fund)
     assert services.engagements_fund_pending() == 1

@@ -136,9 +136,9 @@ def test_verified_skills_count_a_bit_more() -> None:
 def test_explanation_names_missing_skill_and_the_related_known_one() -> None:
     o = opp(essential=("py", "sql", "xl", "stats", "viz"))
     f = fit(cand({"py": 2, "pg": 3, "xl": 2, "stats": 2, "viz": 2}), o, TAX, today=TODAY)
-    assert (
-        f.explanation[0]
-        == "You have 4 of 5 required skills; SQL is missing but you know PostgreSQL."
+    assert f.explanation[0] == (
+        "You have 4 of 5 required skills (Python, Excel, statistics and 1 more); "
+        "your PostgreSQL (Advanced) covers SQL."
     )
     assert 1 <= len(f.explanation) <= 5
     assert {x.name for x in f.factors} == {"skills"}

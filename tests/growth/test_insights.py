@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from stint.accounts.models import User
+from stint.applications.models import Application
 from stint.engagements.models import Engagement, VerifiedSkill
 from stint.growth import rules, selectors, services
 from stint.matching.engine import search_occupations, search_skills, taxonomy
@@ -108,6 +109,13 @@ def test_roadmaps_are_their_owners_only(
 # --- Explore ----------------------------------------------------------------------------------
 
 
+def _claim(profile: CandidateProfile, *labels: str) -> list[dict[str, str]]:
+    found = [search_skills(label)[0] for label in labels]
+    for s in found:
+        SkillClaim.objects.create(profile=profile, skill_id=s["id"], label=s["label"], level=3)
+    return found
+
+
 def test_explore_reaches_into_new_occupations_with_reasons(
     analyst_goal: CareerGoal,
     alice: User,
@@ -117,23 +125,24 @@ def test_explore_reaches_into_new_occupations_with_reasons(
     client_for,
     api_for,
 ) -> None:  # type: ignore[no-untyped-def]
-    sql = search_skills("SQL")[0]
-    python = search_skills("python")[0]
-    for s in (sql, python):
-        SkillClaim.objects.create(
-            profile=alice_profile, skill_id=s["id"], label=s["label"], level=3
-        )
+    python, sql, copy = _claim(alice_profile, "python", "SQL", "perform copywriting")
     # Her own direction ranks high: eight data-analyst postings needing both skills.
     for i in range(8):
         make_opportunity(
             acme, bob, [python, sql], title=f"Data analyst {i}", needs=["essential"] * 2
         )
+    copywriter = search_occupations("advertising copywriter", k=1)[0]
+    lacking = next(
+        s
+        for s in taxonomy().occupation_skills(copywriter["id"])[0]
+        if s not in (copy["id"], sql["id"])
+    )
     far = make_opportunity(
         acme,
         bob,
-        [sql, _skill(_essential(analyst_goal)[5])],
-        title="Clinical informatics manager",
-        needs=["essential", "essential"],
+        [copy, sql, _skill(lacking)],
+        title="Advertising copywriter",
+        needs=["essential"] * 3,
     )
     default_top = [r.opportunity.pk for r in selectors.recommendations_for(alice, k=8).items]
     assert far.pk not in default_top  # the usual ranking would not show it in the top 8
@@ -141,14 +150,61 @@ def test_explore_reaches_into_new_occupations_with_reasons(
     assert len(items) == 8
     novel = [i for i in items if i.novel]
     assert [i.opportunity.pk for i in novel] == [far.pk]
-    assert novel[0].reason == "Your SQL transfers to clinical informatics manager."
+    assert novel[0].occupation_id == copywriter["id"]
+    # SQL counts toward the match but a copywriter has no use for it: only copywriting transfers
+    assert "copywriting" in novel[0].reason and "SQL" not in novel[0].reason
+    assert novel[0].reason.endswith("transfers to advertising copywriter.")
     assert all(not i.novel for i in items[:5])
     page = client_for(alice).get("/growth/explore/")
-    assert page.status_code == 200 and b"new direction" in page.content
+    assert page.status_code == 200 and page.content.count(b"new direction") == 1
     data = api_for(alice).get("/api/v1/me/explore").json()
     reasons = [d["reason"] for d in data if d["novel"]]
-    assert reasons == ["Your SQL transfers to clinical informatics manager."]
+    assert reasons == [novel[0].reason]
     assert rules.EXPLORE_K == 10 and len(data) <= 10
+
+
+def test_explore_tags_nothing_new_when_every_posting_is_in_the_goal_direction(
+    analyst_goal: CareerGoal,
+    alice: User,
+    alice_profile: CandidateProfile,
+    acme: Organisation,
+    bob: User,
+    client_for,
+) -> None:  # type: ignore[no-untyped-def]
+    python, sql = _claim(alice_profile, "python", "SQL")
+    for i in range(6):
+        make_opportunity(acme, bob, [python, sql], title=f"Data analyst {i}")
+    # a neighbouring occupation (same ISCO minor group as data analyst) is no new direction
+    make_opportunity(acme, bob, [python, sql], title="Data scientist")
+    items = selectors.explore_for(alice, k=10)
+    assert len(items) == 7
+    assert [i for i in items if i.novel] == []
+    page = client_for(alice).get("/growth/explore/")
+    assert page.status_code == 200 and b"new direction" not in page.content
+
+
+def test_explore_without_goals_counts_where_her_skills_already_point(
+    alice: User, alice_profile: CandidateProfile, acme: Organisation, bob: User
+) -> None:
+    sql, analysis, stats = _claim(alice_profile, "SQL", "perform data analysis", "statistics")
+    for i in range(4):
+        make_opportunity(acme, bob, [sql, analysis, stats], title=f"Data analyst {i}")
+    items = selectors.explore_for(alice, k=10)
+    assert len(items) == 4 and not [i for i in items if i.novel]
+
+
+def test_explore_counts_the_postings_she_applied_to_as_tried(
+    alice: User,
+    alice_profile: CandidateProfile,
+    acme: Organisation,
+    bob: User,
+) -> None:  # type: ignore[no-untyped-def]
+    copy, sql = _claim(alice_profile, "perform copywriting", "SQL")
+    tried = make_opportunity(acme, bob, [copy], title="Advertising copywriter")
+    Application.objects.create(opportunity=tried, candidate=alice, status="submitted")
+    again = make_opportunity(acme, bob, [copy, sql], title="Advertising copywriter")
+    items = {i.opportunity.pk: i for i in selectors.explore_for(alice, k=10)}
+    assert again.pk in items and not items[again.pk].novel
 
 
 def test_explore_needs_a_login(client_for, api_for) -> None:  # type: ignore[no-untyped-def]

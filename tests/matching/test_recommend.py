@@ -182,6 +182,8 @@ def test_recommendation_pages_and_api(
 def test_suggested_candidates_are_for_the_employer_only(
     alice: User, acme: Organisation, bob: User, carol: User, globex, skills, api_for, client_for
 ) -> None:  # type: ignore[no-untyped-def]
+    acme.verified_at = timezone.now()  # suggestions are for verified employers only
+    acme.save(update_fields=["verified_at"])
     _candidate(alice, [skills["python"]])
     o = _opportunity(acme, "Python scripts", [skills["python"]])
     r = api_for(bob).get(f"/api/v1/opportunities/{o.pk}/suggested-candidates")
@@ -283,10 +285,16 @@ def test_recommendations_are_cached_until_the_profile_or_the_index_changes(
     assert more.pk in {r.opportunity.pk for r in recommendations_for(alice).items}
     assert len(calls) == 2
 
-    # Applying and hiding are read fresh: no re-rank needed.
+    # Hiding is read fresh: no re-rank needed.
+    HiddenOpportunity.objects.create(user=alice, opportunity=design, reason="not_interested")
+    assert design.pk not in {r.opportunity.pk for r in recommendations_for(alice).items}
+    assert len(calls) == 2
+
+    # Applying is filtered at once and, since the learned ranker reads what the
+    # candidate applied to, is a new key too.
     Application.objects.create(opportunity=py, candidate=alice)
     assert py.pk not in {r.opportunity.pk for r in recommendations_for(alice).items}
-    assert len(calls) == 2
+    assert len(calls) == 3
 
 
 def test_a_large_index_is_kept_out_of_the_garbage_collectors_walk(

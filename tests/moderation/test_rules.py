@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from stint.core.ratelimit import parse_rate
 from stint.moderation import rules
 from stint.moderation.logging import mask
 
@@ -118,9 +119,9 @@ def test_document_kind_needs_name_and_content_to_agree() -> None:
 
 
 def test_parse_rate() -> None:
-    assert rules.parse_rate("10/60") == (10, 60)
+    assert parse_rate("10/60") == (10, 60)
     with pytest.raises(ValueError):
-        rules.parse_rate("0/60")
+        parse_rate("0/60")
 
 
 def test_actions_fit_targets() -> None:

@@ -15,7 +15,6 @@ from stint.accounts.models import User
 from stint.applications.models import Message
 from stint.moderation.logging import PersonalDataFilter
 from stint.moderation.middleware import STRICT_CSP
-from stint.opportunities.models import Opportunity
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "stint"
 TEMPLATES = sorted(p for p in SRC.rglob("templates/**/*.html"))
@@ -73,26 +72,7 @@ def test_api_docs_still_work_with_their_own_policy(
         assert "src=" in tag or 'type="application/json"' in tag, tag
 
 
-@pytest.mark.django_db
-def test_report_rate_limit_answers_429(
-    alice: User,
-    live_posting: Opportunity,
-    settings: object,
-    client_for: Callable[[User | None], Client],
-    api_for: Callable[[User | None], Client],
-) -> None:
-    settings.STINT_RATE_LIMIT_REPORT = "2/60"  # type: ignore[attr-defined]
-    client = client_for(alice)
-    for _ in range(2):
-        client.post("/moderation/report/", {"target_type": "planet"})
-    r = client.post("/moderation/report/", {"target_type": "planet"})
-    assert r.status_code == 429 and b"Too many requests" in r.content
-    assert int(r["Retry-After"]) > 0
-    api = api_for(alice)
-    for _ in range(2):
-        api.post("/api/v1/reports", {}, content_type="application/json")
-    r = api.post("/api/v1/reports", {}, content_type="application/json")
-    assert r.status_code == 429 and "Too many requests" in r.json()["detail"]
+# Report, application, message and proposal floods: tests/moderation/test_flood.py.
 
 
 @pytest.mark.django_db

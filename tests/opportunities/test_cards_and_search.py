@@ -91,8 +91,9 @@ def test_the_match_line_is_each_viewers_own(
     same card in the newest-first list (cached body) says nothing of fit."""
     page = client_for(alice)
     matched = page.get("/opportunities/", {"sort": "match"}).content
-    assert b"Match " in matched or b"Not a fit now" in matched
-    assert b"Match " not in page.get("/opportunities/").content
+    # The match line names a band ("Strong match · 92%"), its meaning on hover.
+    assert re.search(rb'class="badge match match-\w+"', matched) or b"Not a fit now" in matched
+    assert b"badge match" not in page.get("/opportunities/").content
     anonymous = Client().get("/opportunities/").content
     assert b"Build a churn dashboard" in anonymous and b"/hide/" not in anonymous
 

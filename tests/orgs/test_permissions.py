@@ -195,7 +195,7 @@ def test_staff_of_one_institution_cannot_touch_anothers_domains(
 def test_anonymous_api_calls_are_401(acme: Organisation, client) -> None:  # type: ignore[no-untyped-def]
     r = client.get(f"/api/v1/orgs/{acme.pk}")
     assert r.status_code == 401
-    assert set(r.json()) == {"detail", "errors"}
+    assert set(r.json()) == {"detail", "errors", "code"}  # every API error has a code
 
 
 def test_anonymous_pages_redirect_to_login(acme: Organisation, client) -> None:  # type: ignore[no-untyped-def]

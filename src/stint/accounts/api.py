@@ -6,7 +6,7 @@ from ninja import Router, Status
 from stint.accounts import services
 from stint.accounts.models import ApiToken, User
 from stint.accounts.schemas import MeIn, MeOut, TokenCreatedOut, TokenIn, TokenOut
-from stint.accounts.selectors import api_tokens_for
+from stint.accounts.selectors import api_tokens_for, has_second_factor, mfa_required_for
 from stint.core.schemas import ERRORS
 
 router = Router()
@@ -19,6 +19,8 @@ def _me(user: User) -> MeOut:
         full_name=user.full_name,
         is_candidate=user.is_candidate,
         roles=sorted(user.roles),
+        has_second_factor=has_second_factor(user),
+        second_factor_required=mfa_required_for(user),
     )
 
 

@@ -4,12 +4,15 @@ from django import forms
 from django.http import HttpRequest
 
 from stint.accounts.models import User
+from stint.core.text import validate_single_line
 
 
 class SignupRoleForm(forms.Form):
     """Extra sign-up fields: a name and what the person comes to Stint for."""
 
-    full_name = forms.CharField(max_length=150, required=False, label="Your name")
+    full_name = forms.CharField(
+        max_length=150, required=False, label="Your name", validators=[validate_single_line]
+    )
     joining_as = forms.ChoiceField(
         choices=[
             ("candidate", "I want to find paid projects (student or early-career)"),

@@ -11,6 +11,14 @@ class MeOut(Schema):
     full_name: str
     is_candidate: bool
     roles: list[str]
+    has_second_factor: bool = Field(
+        ..., description="An authenticator app or security key is set up (allauth.mfa)."
+    )
+    second_factor_required: bool = Field(
+        ...,
+        description="Your role moves money or runs the platform: money-moving operations "
+        "answer 403 until a second factor is set up.",
+    )
 
 
 class MeIn(Schema):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from stint.accounts.models import ApiToken, User
 from stint.core.errors import DomainError, NotFound
+from stint.core.text import single_line
 
 TOKEN_PREFIX = "stint_"
 
@@ -79,7 +80,7 @@ def api_token_authenticate(raw: str) -> User | None:
 
 @transaction.atomic
 def user_update_profile_basics(*, user: User, full_name: str, is_candidate: bool) -> User:
-    full_name = full_name.strip()
+    full_name = single_line(full_name, "full_name")
     if len(full_name) > 150:
         raise DomainError("name_too_long", "Names are at most 150 characters.", "full_name")
     user.full_name = full_name

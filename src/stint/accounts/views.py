@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from stint.accounts import services
 from stint.accounts.forms import AccountBasicsForm, ApiTokenForm
-from stint.accounts.selectors import api_tokens_for
+from stint.accounts.selectors import api_tokens_for, has_second_factor, mfa_required_for
 from stint.core.forms import apply_domain_error
 
 
@@ -24,13 +24,14 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "basics":
         basics = AccountBasicsForm(request.POST)
         if basics.is_valid():
-            services.user_update_profile_basics(
-                user=user,
-                full_name=basics.cleaned_data["full_name"],
-                is_candidate=basics.cleaned_data["is_candidate"],
-            )
-            messages.success(request, "Your account details are saved.")
-            return redirect("account_settings")
+            with apply_domain_error(basics):
+                services.user_update_profile_basics(
+                    user=user,
+                    full_name=basics.cleaned_data["full_name"],
+                    is_candidate=basics.cleaned_data["is_candidate"],
+                )
+                messages.success(request, "Your account details are saved.")
+                return redirect("account_settings")
     elif request.method == "POST" and request.POST.get("action") == "token":
         token_form = ApiTokenForm(request.POST)
         if token_form.is_valid():
@@ -47,6 +48,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "token_form": token_form,
             "tokens": api_tokens_for(user),
             "new_secret": new_secret,
+            "has_second_factor": has_second_factor(user),
+            "mfa_required": mfa_required_for(user),
         },
     )
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from stint.accounts.mfa import require_second_factor
 from stint.accounts.models import User
 from stint.applications import selectors, services
 from stint.applications.models import Application, ApplyInvite, Message, Offer
@@ -19,16 +20,19 @@ from stint.applications.schemas import (
     InviteOut,
     MessageIn,
     MessageOut,
+    OfferCounterIn,
     OfferIn,
     OfferOut,
+    OfferRevisionIn,
     ResponseStatsOut,
     SuggestedCandidateOut,
     SuggestedCandidatesOut,
 )
 from stint.applications.views import attachment_response
-from stint.core.errors import NotFound
+from stint.core.errors import ConflictError, NotFound
 from stint.core.schemas import ERRORS
 from stint.matching.recommend import suggested_candidates
+from stint.opportunities import rules as opportunity_rules
 from stint.orgs.models import Organisation, OrgKind
 
 router = Router()
@@ -55,6 +59,7 @@ def _application(a: Application, unread: int = 0) -> ApplicationOut:
 
 
 def _offer(o: Offer) -> OfferOut:
+    charge = selectors.offer_charge(o.fee_minor, o.currency)
     return OfferOut(
         id=o.pk,
         application_id=o.application_id,
@@ -67,6 +72,11 @@ def _offer(o: Offer) -> OfferOut:
         expires_at=o.expires_at,
         created_at=o.created_at,
         decided_at=o.decided_at,
+        revised_at=o.revised_at,
+        counter_fee_minor=o.counter_fee_minor,
+        counter_message=o.counter_message,
+        platform_fee_minor=charge.platform_fee.amount,
+        charge_on_accept_minor=charge.total.amount,
     )
 
 
@@ -79,6 +89,7 @@ def _detail(a: Application, user: User) -> ApplicationDetailOut:
             for x in detail["answers"]  # type: ignore[attr-defined]
         ],
         offers=[_offer(o) for o in detail["offers"]],  # type: ignore[attr-defined]
+        next_step=selectors.next_step_for(user, a),
     )
 
 
@@ -170,6 +181,41 @@ def offer_decline(request: HttpRequest, offer_id: int) -> OfferOut:
     return _offer(services.offer_decline(actor=request.user, offer_id=offer_id))
 
 
+@router.post(
+    "/offers/{offer_id}/counter",
+    response={200: OfferOut, **ERRORS},
+    summary="Candidate: propose another fee, with a message (the offer stays open)",
+)
+def offer_counter(request: HttpRequest, offer_id: int, payload: OfferCounterIn) -> OfferOut:
+    return _offer(
+        services.offer_counter(
+            actor=request.user,
+            offer_id=offer_id,
+            fee_minor=payload.fee_minor,
+            message=payload.message,
+        )
+    )
+
+
+@router.post(
+    "/offers/{offer_id}/withdraw",
+    response={200: OfferOut, **ERRORS},
+    summary="Employer: withdraw an unanswered offer",
+)
+def offer_withdraw(request: HttpRequest, offer_id: int) -> OfferOut:
+    return _offer(services.offer_withdraw(actor=request.user, offer_id=offer_id))
+
+
+@router.post(
+    "/offers/{offer_id}/revision",
+    response={200: OfferOut, **ERRORS},
+    summary="Employer: revise an unanswered offer (fee, dates, scope)",
+)
+def offer_revise(request: HttpRequest, offer_id: int, payload: OfferRevisionIn) -> OfferOut:
+    require_second_factor(request.user)  # a confirmed offer is charged on acceptance
+    return _offer(services.offer_revise(actor=request.user, offer_id=offer_id, **payload.dict()))
+
+
 # --- Employer -------------------------------------------------------------------------
 
 
@@ -236,6 +282,7 @@ def application_decline(
     summary="Employer: make an offer",
 )
 def offer_make(request: HttpRequest, application_id: int, payload: OfferIn) -> Status[OfferOut]:
+    require_second_factor(request.user)  # a confirmed offer is charged on acceptance
     offer = services.offer_make(actor=request.user, application_id=application_id, **payload.dict())
     return Status(201, _offer(offer))
 
@@ -328,6 +375,11 @@ def suggested(request: HttpRequest, opportunity_id: int, k: int = 10) -> Suggest
     opportunity = selectors.access_opportunity_as_employer(
         actor=request.user, opportunity_id=opportunity_id
     )
+    refusal = opportunity_rules.suggestions_refusal(
+        status=opportunity.status, employer_verified=opportunity.employer.is_verified
+    )
+    if refusal:
+        raise ConflictError("suggestions_unavailable", refusal)
     found = suggested_candidates(opportunity, k=max(1, min(k, 50)))
     return SuggestedCandidatesOut(
         degraded=found.degraded,
@@ -336,8 +388,13 @@ def suggested(request: HttpRequest, opportunity_id: int, k: int = 10) -> Suggest
                 candidate_id=s.candidate.pk,
                 name=s.candidate.display_name,
                 score=s.fit.score,
-                explanation=s.fit.explanation,
+                # Worded for the employer: "Ada has …", never "You have …".
+                explanation=fit.explanation,
+                match_percent=fit.match_percent,
+                band=fit.band,
+                band_label=fit.band_label,
             )
             for s in found.items
+            for fit in [s.fit.read_by("employer", s.candidate.display_name)]
         ],
     )

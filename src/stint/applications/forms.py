@@ -53,11 +53,40 @@ class BulkForm(forms.Form):
 
 
 class OfferForm(forms.Form):
+    # Money is typed in major units (600.00) and stored in minor units (60000).
     fee = forms.DecimalField(
-        label="Fee", min_value=0, max_digits=10, decimal_places=2, required=False
+        label="Fee", min_value=0, max_digits=12, decimal_places=3, required=False
     )
     start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.CharField(
+        label="Scope of the work",
+        required=False,
+        max_length=12000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Prefilled from the posting; change it if you agreed something else.",
+    )
+
+    def __init__(self, *args: Any, currency: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if currency:
+            self.fields["fee"].label = f"Fee ({currency})"
+
+
+class OfferCounterForm(forms.Form):
+    fee = forms.DecimalField(label="Fee you propose", min_value=0, max_digits=12, decimal_places=3)
+    message = forms.CharField(
+        label="Message to the employer",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why this fee: the offer stays open and you can still accept it as it is.",
+    )
+
+    def __init__(self, *args: Any, currency: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if currency:
+            self.fields["fee"].label = f"Fee you propose ({currency})"
 
 
 class MessageForm(forms.Form):

@@ -104,6 +104,11 @@ class Offer(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
+    revised_at = models.DateTimeField(null=True, blank=True)
+    # The candidate's proposal of another fee, with a message; cleared on revision.
+    counter_fee_minor = models.PositiveIntegerField(null=True, blank=True)
+    counter_message = models.TextField(blank=True, max_length=2000)
+    countered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-created_at"]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
 
+from stint.opportunities.rules import pay_too_low_message, pays_enough
+
 CANDIDATE = "candidate"
 EMPLOYER = "employer"
 SYSTEM = "system"
@@ -46,7 +48,15 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (OFFERED, WITHDRAWN): CANDIDATE,
     (OFFERED, OFFER_EXPIRED): SYSTEM,
     (OFFERED, AUTO_DECLINED): SYSTEM,
+    # The employer withdraws a sent offer before it is answered: back to the shortlist.
+    (OFFERED, SHORTLISTED): EMPLOYER,
+    # A declined or expired offer is not the end: the employer may offer again.
+    (OFFER_DECLINED, OFFERED): EMPLOYER,
+    (OFFER_EXPIRED, OFFERED): EMPLOYER,
 }
+
+# Closed for the candidate, but the employer may reopen them with a new offer.
+REOPENABLE = frozenset({OFFER_DECLINED, OFFER_EXPIRED})
 
 # The employer's moves that count as "a first decision" for response stats.
 EMPLOYER_DECISIONS = frozenset({SHORTLISTED, DECLINED, OFFERED})
@@ -125,6 +135,102 @@ def offer_scope(summary: str, deliverables: str) -> str:
     summary = summary.strip()
     deliverables = deliverables.strip()
     return f"{summary}\n\nDeliverables:\n{deliverables}" if deliverables else summary
+
+
+def offer_fee_refusal(
+    fee_minor: int, currency: str, estimated_hours: int, min_hourly_minor: int
+) -> str | None:
+    """The posting's pay floor, applied to an offer (the same rule, one place):
+    None when the fee pays enough for the posting's hours, else why not."""
+    if fee_minor <= 0 or not pays_enough(fee_minor, estimated_hours, min_hourly_minor):
+        return pay_too_low_message(currency, estimated_hours, min_hourly_minor)
+    return None
+
+
+def next_step(
+    *,
+    side: str,
+    status: str,
+    offer_status: str | None,
+    employer: str,
+    candidate: str,
+    countered: bool = False,
+) -> str:
+    """One sentence for each party saying who must act next, for every state of
+    an application and its latest offer: nobody is left wondering (issue 14)."""
+    mine = side == EMPLOYER
+    if status == SUBMITTED:
+        return (
+            f"Waiting for you to shortlist or decline {candidate}."
+            if mine
+            else f"Waiting for {employer} to review your application."
+        )
+    if status == SHORTLISTED:
+        if offer_status == "withdrawn":
+            return (
+                "You withdrew your offer: make a new one or decline."
+                if mine
+                else f"{employer} withdrew its offer; waiting for {employer} to decide again."
+            )
+        return (
+            f"Waiting for you to make {candidate} an offer or decline."
+            if mine
+            else f"You are shortlisted: waiting for {employer} to make an offer or decide."
+        )
+    if status == OFFERED:
+        if countered:
+            return (
+                f"{candidate} proposed another fee: revise your offer or keep it."
+                if mine
+                else f"Waiting for {employer} to answer your proposal; you can still accept "
+                "the offer as it is."
+            )
+        return (
+            f"Waiting for {candidate} to accept or decline your offer; you can revise or "
+            "withdraw it until then."
+            if mine
+            else "Waiting for you to accept or decline the offer, or propose another fee."
+        )
+    if status == ACCEPTED:
+        return (
+            f"{candidate} accepted: the work continues in the engagement."
+            if mine
+            else "You accepted: the work continues in the engagement."
+        )
+    if status == OFFER_DECLINED:
+        return (
+            f"{candidate} declined your offer: you may make a new offer."
+            if mine
+            else f"You declined the offer. {employer} may make you a new one; "
+            "nothing for you to do."
+        )
+    if status == OFFER_EXPIRED:
+        return (
+            f"The offer expired unanswered: you may make {candidate} a new offer."
+            if mine
+            else f"The offer expired. {employer} may make you a new one; nothing for you to do."
+        )
+    if status == DECLINED:
+        return (
+            "You declined this application; nobody needs to act."
+            if mine
+            else f"{employer} declined your application; nobody needs to act. "
+            "Browse other projects."
+        )
+    if status == AUTO_DECLINED:
+        return (
+            "Closed by the platform (the opportunity closed, filled or timed out); "
+            "nobody needs to act."
+            if mine
+            else "Closed without selection; nobody needs to act. Browse other projects."
+        )
+    if status == WITHDRAWN:
+        return (
+            f"{candidate} withdrew; nobody needs to act."
+            if mine
+            else "You withdrew; nobody needs to act."
+        )
+    return "Nobody needs to act."
 
 
 def offer_is_expired(expires_at: datetime, now: datetime) -> bool:

@@ -35,6 +35,13 @@ class OfferOut(Schema):
     expires_at: datetime
     created_at: datetime
     decided_at: datetime | None
+    revised_at: datetime | None = None
+    counter_fee_minor: int | None = Field(None, description="The candidate's proposed fee")
+    counter_message: str = ""
+    platform_fee_minor: int = Field(0, description="Added to the fee when the employer pays it")
+    charge_on_accept_minor: int = Field(
+        0, description="What the employer is charged into escrow when the candidate accepts"
+    )
 
 
 class ApplicationOut(Schema):
@@ -58,6 +65,7 @@ class ApplicationOut(Schema):
 class ApplicationDetailOut(ApplicationOut):
     answers: list[AnswerOut]
     offers: list[OfferOut]
+    next_step: str = Field("", description="Who must act next, in a sentence for the caller")
 
 
 class DeclineIn(Schema):
@@ -71,9 +79,26 @@ class BulkIn(Schema):
 
 
 class OfferIn(Schema):
-    fee_minor: int | None = Field(None, gt=0, description="Defaults to the opportunity's fee")
+    fee_minor: int | None = Field(
+        None, gt=0, description="Defaults to the opportunity's fee; at least its pay floor"
+    )
     start_date: date | None = None
     due_date: date | None = None
+    scope: str | None = Field(
+        None, max_length=12000, description="Defaults to the posting's summary and deliverables"
+    )
+
+
+class OfferRevisionIn(Schema):
+    fee_minor: int = Field(..., gt=0, description="At least the posting's pay floor")
+    start_date: date | None = None
+    due_date: date | None = None
+    scope: str | None = Field(None, max_length=12000)
+
+
+class OfferCounterIn(Schema):
+    fee_minor: int = Field(..., gt=0, description="The fee the candidate proposes")
+    message: str = Field("", max_length=2000)
 
 
 class InviteIn(Schema):
@@ -119,6 +144,9 @@ class SuggestedCandidateOut(Schema):
     name: str
     score: float
     explanation: list[str]
+    match_percent: int = 0
+    band: str = ""
+    band_label: str = ""
 
 
 class SuggestedCandidatesOut(Schema):

@@ -24,8 +24,10 @@ from stint.applications.models import (
     ThreadRead,
 )
 from stint.core.errors import Forbidden, NotFound
+from stint.core.money import Money
 from stint.opportunities.models import Opportunity
 from stint.orgs.models import Affiliation, Membership, Organisation, OrgKind
+from stint.payments.services import funding_amount_for
 
 Side = Literal["candidate", "employer"]
 
@@ -167,6 +169,37 @@ def applications_detail(application: Application) -> dict[str, object]:
 
 def live_offer(application: Application) -> Offer | None:
     return application.offers.filter(status=OfferStatus.PENDING).first()
+
+
+@dataclass(frozen=True)
+class OfferCharge:
+    """What the employer is charged into escrow when the candidate accepts."""
+
+    fee: Money
+    platform_fee: Money
+    total: Money
+
+
+def offer_charge(fee_minor: int, currency: str) -> OfferCharge:
+    fee = Money(fee_minor, currency)
+    total = funding_amount_for(fee)
+    return OfferCharge(fee=fee, platform_fee=total - fee, total=total)
+
+
+def next_step_for(user: User, application: Application) -> str:
+    """The sentence telling this party who must act next (rules.next_step)."""
+    side = side_of(user, application) or "candidate"
+    latest = application.offers.order_by("-created_at", "-pk").first()
+    return rules.next_step(
+        side=side,
+        status=application.status,
+        offer_status=latest.status if latest else None,
+        employer=application.opportunity.employer.name,
+        candidate=application.candidate.display_name,
+        countered=bool(
+            latest and latest.status == OfferStatus.PENDING and latest.counter_fee_minor
+        ),
+    )
 
 
 def invites_of(opportunity: Opportunity) -> QuerySet[ApplyInvite]:

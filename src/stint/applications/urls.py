@@ -22,6 +22,9 @@ urlpatterns = [
     ),
     path("offers/<int:offer_id>/accept/", views.offer_accept, name="offer_accept"),
     path("offers/<int:offer_id>/decline/", views.offer_decline, name="offer_decline"),
+    path("offers/<int:offer_id>/counter/", views.offer_counter, name="offer_counter"),
+    path("offers/<int:offer_id>/withdraw/", views.offer_withdraw, name="offer_withdraw"),
+    path("offers/<int:offer_id>/revise/", views.offer_revise, name="offer_revise"),
     path("opportunity/<int:opportunity_id>/", views.pipeline, name="application_pipeline"),
     path("opportunity/<int:opportunity_id>/bulk/", views.pipeline_bulk, name="application_bulk"),
     path(

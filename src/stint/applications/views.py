@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -8,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stint.accounts.mfa import second_factor_required
 from stint.accounts.models import User
 from stint.applications import rules, selectors, services
 from stint.applications.forms import (
@@ -16,14 +20,18 @@ from stint.applications.forms import (
     DeclineForm,
     InviteForm,
     MessageForm,
+    OfferCounterForm,
     OfferForm,
 )
-from stint.applications.models import Application
+from stint.applications.models import Application, Offer
 from stint.core.errors import DomainError
 from stint.core.files import private_download
 from stint.core.forms import apply_domain_error
-from stint.core.money import CURRENCY_EXPONENTS
+from stint.core.money import CURRENCY_EXPONENTS, Money
+from stint.matching.engine import fits_about
 from stint.matching.recommend import suggested_candidates
+from stint.opportunities import rules as opportunity_rules
+from stint.opportunities.rules import amount_to_minor
 
 
 def attachment_response(user: User, application_id: int, message_id: int) -> FileResponse:
@@ -63,7 +71,9 @@ def application_apply(request: HttpRequest, opportunity_id: int) -> HttpResponse
     )
     existing = Application.objects.filter(opportunity=opportunity, candidate=request.user).first()
     if existing is not None:
-        messages.info(request, "You already applied; here is your application.")
+        messages.info(
+            request, "You already applied: here is your application and what happens next."
+        )
         return _back(existing.pk)
     form = ApplyForm(request.POST or None, opportunity=opportunity)
     if request.method == "POST" and form.is_valid():
@@ -100,6 +110,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
     services.thread_mark_read(actor=request.user, application_id=application.pk)
     o = application.opportunity
     exp = CURRENCY_EXPONENTS.get(o.currency, 2)
+    live = selectors.live_offer(application)
     return render(
         request,
         "applications/detail.html",
@@ -109,25 +120,42 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
             "side": side,
             "answers": detail["answers"],
             "offers": detail["offers"],
-            "live_offer": selectors.live_offer(application),
+            "live_offer": live,
             "thread": thread,
             "unread": unread,
             "message_form": MessageForm(),
             "decline_form": DeclineForm() if side == "employer" else None,
             "offer_form": OfferForm(
                 initial={
-                    "fee": o.fee_minor / (10**exp),
+                    "fee": Decimal(o.fee_minor).scaleb(-exp),
                     "start_date": o.start_date,
                     "due_date": o.due_date,
-                }
+                    "scope": rules.offer_scope(o.summary, o.deliverables),
+                },
+                currency=o.currency,
             )
             if side == "employer"
             else None,
+            "revise_form": _revise_form(live, o.currency) if live and side == "employer" else None,
+            "counter_form": OfferCounterForm(currency=o.currency)
+            if live and side == "candidate"
+            else None,
+            "next_step": selectors.next_step_for(request.user, application),
+            "live_charge": selectors.offer_charge(live.fee_minor, live.currency)
+            if live and side == "employer"
+            else None,
+            # The employer reads about the applicant ("Ada has …").
+            "employer_fit": fits_about([application.candidate], o)[0]
+            if side == "employer"
+            else None,
+            "posting_fee": o.fee_minor,
             "can": {
                 target: rules.can_transition(
                     application.status, target, "employer" if side == "employer" else "candidate"
                 )
                 for target in ("shortlisted", "declined", "offered", "withdrawn")
+                # Offered → shortlisted is the offer's withdrawal, a button of its own.
+                if not (target == "shortlisted" and application.status == "offered")
             },
         },
     )
@@ -177,19 +205,32 @@ def pipeline(request: HttpRequest, opportunity_id: int) -> HttpResponse:
         actor=request.user, opportunity_id=opportunity_id
     )
     applicants = list(selectors.applicants_ranked(opportunity))
+    open_applicants = [a for a in applicants if rules.is_open(a.status)]
+    # The employer reads about the applicant ("Ada has …"), never "You have …".
+    for a, fit in zip(
+        open_applicants,
+        fits_about([a.candidate for a in open_applicants], opportunity),
+        strict=True,
+    ):
+        a.employer_fit = fit  # type: ignore[attr-defined]
+    refusal = opportunity_rules.suggestions_refusal(
+        status=opportunity.status, employer_verified=opportunity.employer.is_verified
+    )
+    suggested = suggested_candidates(opportunity, k=8) if refusal is None else None
+    if suggested is not None:
+        for item in suggested.items:
+            item.fit = item.fit.read_by("employer", item.candidate.display_name)
     return render(
         request,
         "applications/pipeline.html",
         {
             "o": opportunity,
             "applicants": applicants,
-            "open_applicants": [a for a in applicants if rules.is_open(a.status)],
+            "open_applicants": open_applicants,
             "closed_applicants": [a for a in applicants if not rules.is_open(a.status)],
             "stats": selectors.employer_response_stats(opportunity.employer),
             "invites": selectors.invites_of(opportunity),
-            "suggested": suggested_candidates(opportunity, k=8)
-            if opportunity.status == "published"
-            else None,
+            "suggested": suggested,
         },
     )
 
@@ -263,32 +304,182 @@ def application_decline(request: HttpRequest, application_id: int) -> HttpRespon
     return _back(application_id)
 
 
+def _revise_form(offer: Offer, currency: str) -> OfferForm:
+    """Prefilled with the current terms, or with the candidate's proposed fee."""
+    exp = CURRENCY_EXPONENTS.get(currency, 2)
+    fee = offer.counter_fee_minor or offer.fee_minor
+    return OfferForm(
+        initial={
+            "fee": Decimal(fee).scaleb(-exp),
+            "start_date": offer.start_date,
+            "due_date": offer.due_date,
+            "scope": offer.scope,
+        },
+        currency=currency,
+    )
+
+
+def _flash_form_errors(request: HttpRequest, form: OfferForm | OfferCounterForm) -> None:
+    # Every error at once, each with its field's label.
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _fee_minor(value: Decimal | None, currency: str) -> int | None:
+    """Major units typed in a form → exact minor units; raises DomainError naming the fee."""
+    if value is None:
+        return None
+    try:
+        return amount_to_minor(value, currency)
+    except ValueError as exc:
+        raise DomainError("bad_fee", f"Fee: {exc}.", "fee") from exc
+
+
+def _offer_confirm(
+    request: HttpRequest, application: Application, form: OfferForm, fee_minor: int, action: str
+) -> HttpResponse:
+    """The confirmation step: the fee, the platform fee and the total charged into
+    escrow when the candidate accepts, before the offer goes out."""
+    o = application.opportunity
+    refusal = rules.offer_fee_refusal(
+        fee_minor, o.currency, o.estimated_hours, settings.STINT_MIN_HOURLY_RATE_MINOR
+    )
+    if refusal is not None:
+        raise DomainError("fee_too_low", refusal, "fee_minor")
+    exp = CURRENCY_EXPONENTS.get(o.currency, 2)
+    data = form.cleaned_data
+    return render(
+        request,
+        "applications/offer_confirm.html",
+        {
+            "a": application,
+            "o": o,
+            "action": action,
+            "charge": selectors.offer_charge(fee_minor, o.currency),
+            "fee_major": Decimal(fee_minor).scaleb(-exp),
+            "start_date": data["start_date"] or o.start_date,
+            "due_date": data["due_date"] or o.due_date,
+            "scope": data["scope"] or rules.offer_scope(o.summary, o.deliverables),
+            "below_posting": fee_minor < o.fee_minor,
+        },
+    )
+
+
+def _below_posting_warning(request: HttpRequest, fee_minor: int, application: Application) -> None:
+    o = application.opportunity
+    if fee_minor < o.fee_minor:
+        messages.warning(
+            request,
+            f"This offer ({Money(fee_minor, o.currency)}) is below the posting's fee "
+            f"({Money(o.fee_minor, o.currency)}); the candidate sees both.",
+        )
+
+
 @login_required
 @require_POST
+@second_factor_required  # a confirmed offer is charged to escrow on acceptance
 def offer_make(request: HttpRequest, application_id: int) -> HttpResponse:
     application = selectors.access_application(
         actor=request.user, application_id=application_id, side="employer"
     )
-    form = OfferForm(request.POST)
+    currency = application.opportunity.currency
+    form = OfferForm(request.POST, currency=currency)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _flash_form_errors(request, form)
         return _back(application_id)
-    fee = form.cleaned_data["fee"]
-    exp = CURRENCY_EXPONENTS.get(application.opportunity.currency, 2)
     try:
-        services.offer_make(
+        fee = _fee_minor(form.cleaned_data["fee"], currency)
+        if request.POST.get("confirm") != "yes":
+            # Nothing is sent or charged before the employer has seen the figures.
+            return _offer_confirm(
+                request,
+                application,
+                form,
+                fee if fee is not None else application.opportunity.fee_minor,
+                reverse("application_offer", args=[application.pk]),
+            )
+        offer = services.offer_make(
             actor=request.user,
             application_id=application_id,
-            fee_minor=int(fee * 10**exp) if fee is not None else None,
+            fee_minor=fee,
             start_date=form.cleaned_data["start_date"],
             due_date=form.cleaned_data["due_date"],
+            scope=form.cleaned_data["scope"] or None,
         )
         messages.success(request, "Offer sent.")
+        _below_posting_warning(request, offer.fee_minor, application)
     except DomainError as exc:
         messages.error(request, exc.message)
     return _back(application_id)
+
+
+@login_required
+@require_POST
+@second_factor_required  # a confirmed offer is charged to escrow on acceptance
+def offer_revise(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = selectors.access_offer(actor=request.user, offer_id=offer_id, side="employer")
+    form = OfferForm(request.POST, currency=offer.currency)
+    if not form.is_valid():
+        _flash_form_errors(request, form)
+        return _back(offer.application_id)
+    try:
+        fee = _fee_minor(form.cleaned_data["fee"], offer.currency)
+        if request.POST.get("confirm") != "yes":
+            return _offer_confirm(
+                request,
+                offer.application,
+                form,
+                fee if fee is not None else offer.fee_minor,
+                reverse("offer_revise", args=[offer.pk]),
+            )
+        revised = services.offer_revise(
+            actor=request.user,
+            offer_id=offer.pk,
+            fee_minor=fee if fee is not None else offer.fee_minor,
+            start_date=form.cleaned_data["start_date"],
+            due_date=form.cleaned_data["due_date"],
+            scope=form.cleaned_data["scope"] or None,
+        )
+        messages.success(request, "Offer revised; the candidate has a fresh deadline.")
+        _below_posting_warning(request, revised.fee_minor, offer.application)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(offer.application_id)
+
+
+@login_required
+@require_POST
+def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = selectors.access_offer(actor=request.user, offer_id=offer_id, side="employer")
+    try:
+        services.offer_withdraw(actor=request.user, offer_id=offer.pk)
+        messages.success(request, "Offer withdrawn; the applicant is back on your shortlist.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(offer.application_id)
+
+
+@login_required
+@require_POST
+def offer_counter(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = selectors.access_offer(actor=request.user, offer_id=offer_id, side="candidate")
+    form = OfferCounterForm(request.POST, currency=offer.currency)
+    if not form.is_valid():
+        _flash_form_errors(request, form)
+        return _back(offer.application_id)
+    try:
+        services.offer_counter(
+            actor=request.user,
+            offer_id=offer.pk,
+            fee_minor=_fee_minor(form.cleaned_data["fee"], offer.currency) or 0,
+            message=form.cleaned_data["message"],
+        )
+        messages.success(request, "Proposal sent: the employer decides whether to revise.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(offer.application_id)
 
 
 # --- The thread -----------------------------------------------------------------------

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "stint.ops.middleware.RequestIdMiddleware",  # request ids in logs, latency for /metrics
     "django.middleware.security.SecurityMiddleware",
     "stint.moderation.middleware.SecurityHeadersMiddleware",
+    "stint.api.middleware.ApiJsonErrorsMiddleware",  # every /api/ error is JSON with a code
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,7 +93,6 @@ MIDDLEWARE = [
     "stint.core.middleware.OutOfRangeIdMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "stint.moderation.middleware.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -178,6 +179,22 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stint] "
+
+# --- allauth.mfa: a second factor (authenticator app codes, security keys/passkeys,
+# recovery codes), managed at /accounts/2fa/ (linked from account settings).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Stint"
+# Accept the code of the 30-second step before or after too (phone clocks drift; RFC 6238 §5.2).
+MFA_TOTP_TOLERANCE = 1
+# Passkey sign-in (no password) is off by default; passkeys still serve as a second factor.
+MFA_PASSKEY_LOGIN_ENABLED = env_bool("MFA_PASSKEY_LOGIN_ENABLED", False)
+# Browsers allow WebAuthn on http:// only for localhost; development serves over http.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Stint's rule (accounts/rules.py): employer owners and admins (who fund escrow and release
+# money) and platform admins must set up a second factor before moving money or using the admin.
+# On by default in production; off in development so the demo logins work without an
+# authenticator app (set STINT_MFA_REQUIRED=true to try the requirement locally).
+STINT_MFA_REQUIRED = env_bool("STINT_MFA_REQUIRED", PRODUCTION)
 
 # --- Email: console in development, SMTP (EMAIL_URL=smtp://user:pass@host:port) in production.
 EMAIL_URL = env_str("EMAIL_URL", "console://")
@@ -298,10 +315,12 @@ STINT_INDEX_BUILD = env_str("STINT_INDEX_BUILD", "background")
 STINT_REVIEW_REVEAL_DAYS = env_int("STINT_REVIEW_REVEAL_DAYS", 14)
 
 # --- Trust and safety, privacy and data retention (stint.moderation, stint.privacy). ---------
-# Cache-based rate limits: "<count>/<seconds>" per user (or IP when anonymous).
+# Cache-based rate limits: "<count>/<seconds>" per user and action, counted by the
+# services themselves (stint.core.ratelimit), so pages and every token share one count.
 STINT_RATE_LIMIT_APPLY = env_str("STINT_RATE_LIMIT_APPLY", "10/3600")
 STINT_RATE_LIMIT_MESSAGE = env_str("STINT_RATE_LIMIT_MESSAGE", "30/600")
 STINT_RATE_LIMIT_REPORT = env_str("STINT_RATE_LIMIT_REPORT", "20/3600")
+STINT_RATE_LIMIT_PROPOSAL = env_str("STINT_RATE_LIMIT_PROPOSAL", "20/3600")
 # Employer verification documents: at most this many files of this size (PDF, PNG, JPEG).
 STINT_VERIFICATION_DOC_MAX_BYTES = env_int("STINT_VERIFICATION_DOC_MAX_BYTES", 5 * 1024 * 1024)
 STINT_VERIFICATION_MAX_DOCS = env_int("STINT_VERIFICATION_MAX_DOCS", 5)

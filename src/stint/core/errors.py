@@ -28,3 +28,23 @@ class NotFound(Exception):
 
 class Forbidden(Exception):
     """The caller may see the object but not do this to it."""
+
+
+class RateLimited(Exception):
+    """Too many attempts of one action by one person (`core.ratelimit.hit`).
+    Not a DomainError on purpose: views catch DomainError to show it on a form,
+    and this must reach the 429 answer instead."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        self.message = f"Too many requests: you are doing that too often. Please wait {_wait_words(retry_after)} and try again."
+        super().__init__(self.message)
+
+
+def _wait_words(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{(seconds + 59) // 60} minutes"

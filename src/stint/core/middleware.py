@@ -4,13 +4,13 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from stint.core.errors import Forbidden, NotFound
-from stint.core.views import error_403, error_404
+from stint.core.errors import Forbidden, NotFound, RateLimited
+from stint.core.views import error_403, error_404, error_429
 
 
 class AccessErrorMiddleware:
     """HTML pages: an access check's NotFound/Forbidden becomes the 404/403
-    page, in one place, so views need no try/except around `access_*`.
+    page (and a service's RateLimited the 429 page), in one place, so views need no try/except around `access_*`.
     (The API has its own handlers in `stint.api.errors`.)"""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -24,6 +24,8 @@ class AccessErrorMiddleware:
             return error_404(request, exception)
         if isinstance(exception, Forbidden):
             return error_403(request, exception)
+        if isinstance(exception, RateLimited):
+            return error_429(request, exception)
         return None
 
 

@@ -16,6 +16,20 @@ CURRENCY_EXPONENTS: dict[str, int] = {
 }
 CURRENCY_CHOICES = [(code, code) for code in CURRENCY_EXPONENTS]
 
+# The largest amount Stint takes anywhere (a fee, an offer, a milestone, a payout):
+# 1,000,000.00 in two-decimal currencies (100,000,000 JPY). Far above any
+# micro-internship, far below what any database integer or provider holds, so an
+# absurd number is refused with 422 instead of overflowing later (SECURITY.md).
+MAX_AMOUNT_MINOR = 100_000_000
+
+
+def amount_refusal(minor: int, currency: str) -> str | None:
+    """Why `minor` is not an amount Stint accepts (None: it is)."""
+    if minor > MAX_AMOUNT_MINOR:
+        shown = Money(MAX_AMOUNT_MINOR, currency if currency in CURRENCY_EXPONENTS else "USD")
+        return f"Amounts are at most {shown.format()}."
+    return None
+
 
 class CurrencyMismatch(ValueError):
     pass

@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from stint.core.errors import RateLimited
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -42,6 +44,12 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+def error_429(request: HttpRequest, exception: RateLimited) -> HttpResponse:
+    response = render(request, "429.html", {"message": exception.message}, status=429)
+    response["Retry-After"] = str(exception.retry_after)
+    return response
 
 
 def error_500(request: HttpRequest) -> HttpResponse:

@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
+
 from stint.accounts.models import User
 from stint.applications import selectors as application_selectors
 from stint.engagements import selectors as engagement_selectors
 from stint.institutions import selectors as institution_selectors
 from stint.matching.recommend import recommendations_for
+from stint.moderation.selectors import verification_state
 from stint.opportunities import selectors as opportunity_selectors
 from stint.opportunities.forms import HideForm
 from stint.orgs.models import Organisation, OrgKind
@@ -41,7 +44,7 @@ class Dashboard:
     opportunities_employer: dict[str, Any] | None = None
 
 
-def dashboard_for(user: User) -> Dashboard:
+def dashboard_for(user: User, joining_as: str | None = None) -> Dashboard:
     orgs = list(organisations_for(user))
     d = Dashboard(
         roles=user.roles,
@@ -64,7 +67,24 @@ def dashboard_for(user: User) -> Dashboard:
         d.engagements_employer = engagement_selectors.dashboard_employer(user)
     if d.institutions:
         d.institutions_staff = institution_selectors.dashboard_staff(user)
-    if not d.roles:
+    if not d.roles and joining_as == "employer":
+        # The role chosen at sign-up: its first step, not a generic question.
+        d.next_steps.append(
+            (
+                "Create your employer organisation, then request verification",
+                "/orgs/new/?kind=employer",
+            )
+        )
+        d.next_steps.append(("Or ask a colleague to invite you to theirs", ""))
+    elif not d.roles and joining_as == "institution":
+        d.next_steps.append(
+            (
+                "Create your institution's organisation and add its email domain",
+                "/orgs/new/?kind=institution",
+            )
+        )
+        d.next_steps.append(("Or ask a colleague to invite you to theirs", ""))
+    elif not d.roles:
         d.next_steps.append(
             ("Tell us why you are here: become a candidate in your settings", "/account/settings/")
         )
@@ -72,13 +92,21 @@ def dashboard_for(user: User) -> Dashboard:
     if "candidate" in d.roles and not d.affiliations:
         d.next_steps.append(
             (
-                "Add and verify your university email to be linked to your institution",
+                "Students: add and verify your university email to be linked to your "
+                "institution (not a student? nothing to do)",
                 "/accounts/email/",
             )
         )
     for org in d.employers:
-        if not org.is_verified:
-            d.next_steps.append(
-                (f"{org.name} awaits verification by a platform admin before it can publish", "")
-            )
+        state = verification_state(org, user)
+        if state is None or state.status == "verified":
+            continue
+        url = reverse("moderation_verification", args=[org.pk])
+        if state.status == "pending":
+            text = f"Waiting for a platform admin to verify {org.name}: see the request"
+        elif state.status == "refused":
+            text = f"Verification of {org.name} was refused: read why and request it again"
+        else:
+            text = f"Request verification of {org.name}: it must be verified before it can publish"
+        d.next_steps.append((text, url))
     return d

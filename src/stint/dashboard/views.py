@@ -10,4 +10,8 @@ from stint.dashboard.selectors import dashboard_for
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """One page per person, with a panel for each of their roles."""
-    return render(request, "dashboard/dashboard.html", {"d": dashboard_for(request.user)})
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {"d": dashboard_for(request.user, request.session.get("joining_as"))},
+    )

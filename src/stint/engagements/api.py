@@ -6,6 +6,7 @@ from django.urls import reverse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from stint.accounts.mfa import require_second_factor
 from stint.core.schemas import ERRORS
 from stint.engagements import rules, selectors, services
 from stint.engagements.models import (
@@ -288,6 +289,7 @@ def engagement_file(request: HttpRequest, engagement_id: int, item_id: int) -> F
 def submission_approve(
     request: HttpRequest, engagement_id: int, payload: SubmissionDecisionIn
 ) -> EngagementDetailOut:
+    require_second_factor(request.user)  # moves money
     services.submission_approve(
         actor=request.user,
         engagement_id=engagement_id,
@@ -322,6 +324,7 @@ def submission_request_changes(
 def engagement_cancel(
     request: HttpRequest, engagement_id: int, payload: CancelIn
 ) -> EngagementDetailOut:
+    require_second_factor(request.user)  # moves money
     services.engagement_cancel(
         actor=request.user, engagement_id=engagement_id, reason=payload.reason
     )
@@ -336,6 +339,7 @@ def engagement_cancel(
 def split_propose(
     request: HttpRequest, engagement_id: int, payload: SplitIn
 ) -> Status[ProposalOut]:
+    require_second_factor(request.user)  # moves money
     p = services.split_propose(
         actor=request.user,
         engagement_id=engagement_id,
@@ -351,6 +355,7 @@ def split_propose(
     summary="The other side: accept the proposal (escrow is split)",
 )
 def split_accept(request: HttpRequest, engagement_id: int, proposal_id: int) -> EngagementDetailOut:
+    require_second_factor(request.user)  # moves money
     services.split_accept(actor=request.user, engagement_id=engagement_id, proposal_id=proposal_id)
     return _detail(request, engagement_id)
 
@@ -401,6 +406,7 @@ def dispute_respond(request: HttpRequest, engagement_id: int, payload: Statement
     summary="Platform admin: resolve with an amount to the candidate",
 )
 def dispute_resolve(request: HttpRequest, engagement_id: int, payload: ResolveIn) -> DisputeOut:
+    require_second_factor(request.user)  # moves money
     return _dispute(
         services.dispute_resolve(
             actor=request.user,

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from stint.core.money import Money
 from stint.engagements import rules
 from stint.engagements.models import Milestone
+from stint.opportunities.rules import amount_to_minor
 
 
 def _add_milestone_field(
@@ -100,10 +101,29 @@ class CancelForm(forms.Form):
     )
 
 
-class SplitForm(forms.Form):
-    to_candidate_minor = forms.IntegerField(
-        label="Amount to the candidate (minor units, e.g. cents)", min_value=0
-    )
+class _AmountToCandidate(forms.Form):
+    """The amount to the candidate, typed in major units (150.00) and handed to
+    the services as `to_candidate_minor` (15000), as everywhere money is typed."""
+
+    to_candidate = forms.DecimalField(min_value=0, max_digits=14, decimal_places=3)
+
+    def __init__(self, *args: Any, currency: str = "USD", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.fields["to_candidate"].label = f"Amount to the candidate ({currency})"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "to_candidate" in data:
+            amount = data.pop("to_candidate")
+            try:
+                data["to_candidate_minor"] = amount_to_minor(amount, self.currency)
+            except ValueError:
+                self.add_error("to_candidate", f"Use an amount in {self.currency}, e.g. 150.00.")
+        return data
+
+
+class SplitForm(_AmountToCandidate):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
@@ -113,10 +133,7 @@ class StatementForm(forms.Form):
     statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
 
 
-class ResolveForm(forms.Form):
-    to_candidate_minor = forms.IntegerField(
-        label="Amount to the candidate (minor units, e.g. cents)", min_value=0
-    )
+class ResolveForm(_AmountToCandidate):
     resolution = forms.CharField(
         label="Written resolution", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
@@ -129,21 +146,39 @@ class TimeLogForm(forms.Form):
 
 
 class MilestonesForm(forms.Form):
+    """Amounts are typed in major units (200.00), as people think of money, and
+    stored in minor units (20000)."""
+
     lines = forms.CharField(
         label="Milestones",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="One a line: amount in minor units, a space, then the title "
-        "(e.g. “20000 First draft”). The amounts must add up to the fee. Leave empty for none.",
+        help_text="One a line: the amount, a space, then the title "
+        "(e.g. “200.00 First draft”). The amounts must add up to the fee. Leave empty for none.",
     )
+
+    def __init__(self, *args: Any, currency: str = "USD", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.fields["lines"].help_text = (
+            f"One a line: the amount in {currency}, a space, then the title "
+            "(e.g. “200.00 First draft”). The amounts must add up to the fee. "
+            "Leave empty for none."
+        )
 
     def clean_lines(self) -> list[tuple[int, str]]:
         out = []
+        errors = []  # every bad line at once, not one per submit
         for n, line in enumerate(self.cleaned_data["lines"].splitlines(), start=1):
             if not line.strip():
                 continue
             amount, _, title = line.strip().partition(" ")
-            if not amount.isdigit():
-                raise forms.ValidationError(f"Line {n} should start with an amount in minor units.")
-            out.append((int(amount), title.strip()))
+            try:
+                out.append((amount_to_minor(amount.replace(",", ""), self.currency), title.strip()))
+            except ValueError:
+                errors.append(
+                    f"Line {n} should start with an amount in {self.currency}, e.g. 200.00."
+                )
+        if errors:
+            raise forms.ValidationError(errors)
         return out

@@ -290,3 +290,47 @@ def reminders_due(submitted_at: datetime, now: datetime, days: int, sent: int) -
 
 def is_auto_approval_due(submitted_at: datetime, now: datetime, days: int) -> bool:
     return now >= auto_approve_at(submitted_at, days)
+
+
+# --- Who acts next --------------------------------------------------------------------------
+
+
+def next_step(*, status: str, side: str, employer: str, candidate: str, funded: bool) -> str:
+    """One sentence for each party saying who must act next, in every state
+    (issue 14: nobody is left on a page that says nothing)."""
+    mine = side == EMPLOYER
+    if status == FUNDED and not funded:
+        return (
+            "Waiting for your payment to reach escrow; the work starts once it has."
+            if mine
+            else f"Waiting for {employer}'s payment to reach escrow; you start once it has."
+        )
+    waiting_on_candidate = {
+        FUNDED: ("start the work", "start the work"),
+        IN_PROGRESS: ("submit the deliverables", "submit the deliverables"),
+        CHANGES_REQUESTED: ("submit the changes", "submit the changes you asked for"),
+    }
+    if status in waiting_on_candidate:
+        own, theirs = waiting_on_candidate[status]
+        return f"Waiting for {candidate} to {theirs}." if mine else f"Waiting for you to {own}."
+    if status == SUBMITTED:
+        return (
+            "Waiting for you to review the submission: approve it or request changes."
+            if mine
+            else f"Waiting for {employer} to review your submission; it is approved "
+            "automatically if they do not answer in time."
+        )
+    if status == APPROVED:
+        return "Approved: the payment is being released; nobody needs to act."
+    if status == PAID:
+        return "Paid and done: nobody needs to act. Leave a review if you have not."
+    if status == CANCELLED:
+        return "Cancelled: nobody needs to act."
+    if status == DISPUTED:
+        return (
+            "Waiting for a platform admin to resolve the dispute; add your statement "
+            "if you have not."
+        )
+    if status == RESOLVED:
+        return "Resolved by a platform admin: nobody needs to act."
+    return "Nobody needs to act."

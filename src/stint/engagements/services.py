@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from stint.accounts.models import User
 from stint.applications.models import Offer, OfferStatus
+from stint.core import jobs
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.core.money import Money
 from stint.engagements import rules
@@ -304,10 +305,11 @@ def engagements_fund_pending() -> int:
     for pk in Engagement.objects.filter(status=rules.FUNDED, funded_at__isnull=True).values_list(
         "pk", flat=True
     ):
-        try:
-            funded += engagement_fund(engagement_id=pk).funded_at is not None
-        except DomainError:
-            continue  # declined or provider down: the next sweep tries again
+        with jobs.each_row("engagements.fund_pending", pk):
+            try:
+                funded += engagement_fund(engagement_id=pk).funded_at is not None
+            except DomainError:
+                continue  # declined or provider down: the next sweep tries again
     return funded
 
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stint.accounts.mfa import second_factor_required
 from stint.accounts.models import User
 from stint.core.errors import DomainError
 from stint.core.files import private_download
@@ -90,6 +91,13 @@ def detail_context(engagement: Engagement, side: str) -> dict[str, Any]:
         "time_logs": list(engagement.time_logs.all()[:50]) if side == rules.CANDIDATE else [],
         "auto_approve_days": settings.STINT_AUTO_APPROVE_DAYS,
         "max_rounds": settings.STINT_MAX_CHANGE_ROUNDS,
+        "next_step": rules.next_step(
+            status=engagement.status,
+            side=side,
+            employer=engagement.employer.name,
+            candidate=engagement.candidate.display_name,
+            funded=engagement.funded_at is not None,
+        ),
     }
 
 
@@ -109,9 +117,9 @@ def engagement_detail(request: HttpRequest, engagement_id: int) -> HttpResponse:
     context.update(
         {
             "cancel_form": CancelForm(),
-            "split_form": SplitForm(),
+            "split_form": SplitForm(currency=engagement.currency),
             "time_form": TimeLogForm(),
-            "milestones_form": MilestonesForm(),
+            "milestones_form": MilestonesForm(currency=engagement.currency),
         }
     )
     return render(request, "engagements/detail.html", context)
@@ -179,6 +187,7 @@ def engagement_submit(request: HttpRequest, engagement_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@second_factor_required  # moves money
 def engagement_review(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement, side = selectors.access_engagement(
         actor=request.user, engagement_id=engagement_id, side=rules.EMPLOYER
@@ -226,6 +235,7 @@ def engagement_review(request: HttpRequest, engagement_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@second_factor_required  # moves money
 def engagement_cancel(request: HttpRequest, engagement_id: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -243,8 +253,10 @@ def engagement_cancel(request: HttpRequest, engagement_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@second_factor_required  # moves money
 def split_propose(request: HttpRequest, engagement_id: int) -> HttpResponse:
-    form = SplitForm(request.POST)
+    engagement, _ = selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
+    form = SplitForm(request.POST, currency=engagement.currency)
     if form.is_valid():
         try:
             services.split_propose(
@@ -261,6 +273,7 @@ def split_propose(request: HttpRequest, engagement_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@second_factor_required  # moves money
 def split_accept(request: HttpRequest, engagement_id: int, proposal_id: int) -> HttpResponse:
     try:
         services.split_accept(
@@ -310,16 +323,17 @@ def engagement_dispute(request: HttpRequest, engagement_id: int) -> HttpResponse
                 messages.success(request, "Your statement is added.")
             return _back(engagement.pk)
     context = detail_context(engagement, side)
-    context.update({"form": form, "resolve_form": ResolveForm()})
+    context.update({"form": form, "resolve_form": ResolveForm(currency=engagement.currency)})
     status = 422 if request.method == "POST" else 200
     return render(request, "engagements/dispute.html", context, status=status)
 
 
 @login_required
 @require_http_methods(["POST"])
+@second_factor_required  # moves money
 def dispute_resolve(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement, side = selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
-    form = ResolveForm(request.POST)
+    form = ResolveForm(request.POST, currency=engagement.currency)
     if form.is_valid():
         with apply_domain_error(form):
             services.dispute_resolve(
@@ -362,8 +376,8 @@ def timelog_add(request: HttpRequest, engagement_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def milestones_set(request: HttpRequest, engagement_id: int) -> HttpResponse:
-    selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
-    form = MilestonesForm(request.POST)
+    engagement, _ = selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
+    form = MilestonesForm(request.POST, currency=engagement.currency)
     if form.is_valid():
         try:
             services.milestones_set(

@@ -21,19 +21,19 @@ from stint.growth.models import (
     Reflection,
 )
 from stint.growth.schemas import (
-    AnswerIn,
-    CancelIn,
     ConnectIn,
     ConnectionOut,
     EngagementGrowthOut,
     ExploreOut,
+    FeedbackAnswerIn,
     FeedbackIn,
     FeedbackOut,
-    GoalOut,
     GoalsIn,
     InternGrowthOut,
+    InterviewCancelIn,
     InterviewIn,
     InterviewOut,
+    LearningGoalOut,
     NetworkOut,
     NoteIn,
     NoteOut,
@@ -163,7 +163,9 @@ def interview_reschedule(
     response={200: InterviewOut, **ERRORS},
     summary="Cancel, with a reason (either side)",
 )
-def interview_cancel(request: HttpRequest, interview_id: int, payload: CancelIn) -> InterviewOut:
+def interview_cancel(
+    request: HttpRequest, interview_id: int, payload: InterviewCancelIn
+) -> InterviewOut:
     services.interview_cancel(actor=request.user, interview_id=interview_id, reason=payload.reason)
     interview, side = selectors.access_interview(actor=request.user, interview_id=interview_id)
     return _interview(interview, side)
@@ -347,7 +349,9 @@ def engagement_growth(request: HttpRequest, engagement_id: int) -> EngagementGro
         my_side=side,
         status=engagement.status,
         midpoint=g.midpoint,
-        goals=[GoalOut(position=x.position, skill_id=x.skill_id, text=x.text) for x in g.goals],
+        goals=[
+            LearningGoalOut(position=x.position, skill_id=x.skill_id, text=x.text) for x in g.goals
+        ],
         can_set_goals=g.can_set_goals,
         feedback=[_feedback(f) for f in g.feedback],
         can_ask_feedback=g.can_ask_feedback,
@@ -360,16 +364,16 @@ def engagement_growth(request: HttpRequest, engagement_id: int) -> EngagementGro
 
 @router.put(
     "/engagements/{engagement_id}/learning-goals",
-    response={200: list[GoalOut], **ERRORS},
+    response={200: list[LearningGoalOut], **ERRORS},
     summary="Candidate: set 1-3 learning goals at the start",
 )
-def goals_set(request: HttpRequest, engagement_id: int, payload: GoalsIn) -> list[GoalOut]:
+def goals_set(request: HttpRequest, engagement_id: int, payload: GoalsIn) -> list[LearningGoalOut]:
     goals = services.learning_goals_set(
         actor=request.user,
         engagement_id=engagement_id,
         goals=[g.dict() for g in payload.goals],
     )
-    return [GoalOut(position=x.position, skill_id=x.skill_id, text=x.text) for x in goals]
+    return [LearningGoalOut(position=x.position, skill_id=x.skill_id, text=x.text) for x in goals]
 
 
 @router.post(
@@ -391,7 +395,9 @@ def feedback_request(
     response={200: FeedbackOut, **ERRORS},
     summary="Employer: answer a feedback request",
 )
-def feedback_answer(request: HttpRequest, feedback_id: int, payload: AnswerIn) -> FeedbackOut:
+def feedback_answer(
+    request: HttpRequest, feedback_id: int, payload: FeedbackAnswerIn
+) -> FeedbackOut:
     return _feedback(
         services.feedback_answer(actor=request.user, feedback_id=feedback_id, answer=payload.answer)
     )

@@ -4,12 +4,15 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
 # --- Interviews ---------------------------------------------------------------------------
 
 
 class InterviewIn(Schema):
-    slots: list[datetime] = Field(..., min_length=1, max_length=5, description="UTC start times")
+    slots: list[AwareDatetime] = Field(
+        ..., min_length=1, max_length=5, description="Start times with a time zone"
+    )
     time_zone: str = Field(..., max_length=64, description="Your IANA time zone")
     duration_minutes: int = Field(30, ge=15, le=240)
     meeting_url: str = Field("", max_length=500)
@@ -23,11 +26,11 @@ class PickIn(Schema):
 
 class RescheduleIn(Schema):
     reason: str = Field(..., max_length=1000)
-    slots: list[datetime] = Field(..., min_length=1, max_length=5)
+    slots: list[AwareDatetime] = Field(..., min_length=1, max_length=5)
     time_zone: str = Field("", max_length=64)
 
 
-class CancelIn(Schema):
+class InterviewCancelIn(Schema):
     reason: str = Field(..., max_length=1000)
 
 
@@ -163,16 +166,16 @@ class RoadmapOut(Schema):
 # --- Engagement growth -----------------------------------------------------------------------
 
 
-class GoalIn(Schema):
+class LearningGoalIn(Schema):
     skill_id: str = Field("", max_length=64)
     text: str = Field("", max_length=200)
 
 
 class GoalsIn(Schema):
-    goals: list[GoalIn]
+    goals: list[LearningGoalIn]
 
 
-class GoalOut(Schema):
+class LearningGoalOut(Schema):
     position: int
     skill_id: str
     text: str
@@ -182,7 +185,7 @@ class FeedbackIn(Schema):
     question: str = Field("", max_length=2000)
 
 
-class AnswerIn(Schema):
+class FeedbackAnswerIn(Schema):
     answer: str = Field(..., max_length=5000)
 
 
@@ -269,7 +272,7 @@ class EngagementGrowthOut(Schema):
     my_side: str
     status: str
     midpoint: date | None
-    goals: list[GoalOut]
+    goals: list[LearningGoalOut]
     can_set_goals: bool
     feedback: list[FeedbackOut]
     can_ask_feedback: bool

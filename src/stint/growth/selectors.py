@@ -461,23 +461,28 @@ class ExploreItem:
 
 
 def _history_occupations(user: User) -> tuple[set[str], set[str]]:
-    """Occupations (normalised from titles) and industries the candidate has tried
-    or aims at: career goals, past engagements and applications, the profile."""
+    """Occupations and industries the candidate has tried, aims at or stands in: career
+    goals, the postings of past engagements and applications (read whole: title,
+    summary and skills), the profile headline (a job title), and the occupations the
+    skills on their profile already point to."""
     occupations = set(
         CareerGoal.objects.filter(profile__user=user).values_list("occupation_id", flat=True)
     )
+    held = SkillClaim.objects.filter(profile__user=user).values_list("skill_id", flat=True)
+    occupations.update(engine_roadmap.occupations_of_skills(held))
     industries: set[str] = set()
-    titles = list(
-        Application.objects.filter(candidate=user).values_list(
-            "opportunity__title", "opportunity__industry"
-        )
+    tried = (
+        Opportunity.objects.filter(Q(applications__candidate=user) | Q(engagements__candidate=user))
+        .distinct()
+        .prefetch_related("skills")
     )
-    for title, industry in titles:
-        found = engine_roadmap.occupation_of_title(title)
+    tried_occupations = engine_roadmap.occupations_of_opportunities(tried)
+    for o in tried:
+        found = tried_occupations[o.pk]
         if found:
             occupations.add(found[0])
-        if industry:
-            industries.add(industry.strip().casefold())
+        if o.industry:
+            industries.add(o.industry.strip().casefold())
     profile = CandidateProfile.objects.filter(user=user).first()
     if profile is not None:
         industries.update(i.strip().casefold() for i in profile.industries if i.strip())
@@ -491,21 +496,38 @@ def _history_occupations(user: User) -> tuple[set[str], set[str]]:
 def explore_for(user: User, *, k: int = rules.EXPLORE_K, pool: int = 40) -> list[ExploreItem]:
     """Recommendations re-ranked to reach into occupations (and industries) the
     candidate has not tried where their skills transfer: the top of the usual
-    ranking is kept, the rest filled with the best-ranked new ones, each with why."""
+    ranking is kept, the rest filled with the best-ranked new ones, each with why.
+
+    "New direction" means all of: the posting's occupation (from its title, summary
+    and skills) is neither one the candidate aims at or has tried nor a neighbour of
+    one (same ISCO minor group or high skill overlap); and some of the candidate's
+    skills, held or credited through a related one, are skills that occupation uses.
+    The reason names only those skills."""
     recs = recommendations_for(user, k=pool, prefetch=("skills", "allowed_institutions")).items
     seen_occ, seen_ind = _history_occupations(user)
     info: dict[int, tuple[str, str, bool, list[str]]] = {}
     cand = candidate_data(user)
+    occupations = engine_roadmap.occupations_of_opportunities(r.opportunity for r in recs)
     for rec in recs:
         o = rec.opportunity
-        found = engine_roadmap.occupation_of_title(o.title)
+        found = occupations[o.pk]
         occ_id, occ_label = found if found else ("", "")
-        industry = (o.industry or "").strip().casefold()
-        new_occ = bool(occ_id) and occ_id not in seen_occ
-        new_ind = bool(industry) and industry not in seen_ind
         credits = engine_roadmap.requirement_credits(user, o, candidate=cand)
-        transferring = [c["via_label"] for c in credits if c["via"] and c["credit"] > 0]
-        novel = (new_occ or (not occ_id and new_ind)) and bool(transferring)
+        held = [c for c in credits if c["via"] and c["credit"] > 0]
+        if occ_id:
+            new = not any(engine_roadmap.occupations_close(occ_id, seen) for seen in seen_occ)
+            # a skill transfers when the occupation uses it or the requirement it covers
+            uses = set(
+                engine_roadmap.skills_relating_to(
+                    occ_id, [c["via"] for c in held] + [c["skill_id"] for c in held]
+                )
+            )
+            transferring = [c["via_label"] for c in held if {c["via"], c["skill_id"]} & uses]
+        else:
+            industry = (o.industry or "").strip().casefold()
+            new = bool(industry) and industry not in seen_ind
+            transferring = [c["via_label"] for c in held]
+        novel = new and bool(transferring)
         info[o.pk] = (occ_id, occ_label, novel, transferring)
     ordered = rules.explore(recs, lambda r: info[r.opportunity.pk][2], k=k)
     items = []
@@ -632,12 +654,21 @@ def roadmap_for(user: User, goal: CareerGoal, *, gaps_shown: int = 10) -> Roadma
     # The engine counts profile skills; a verified skill not (yet) on the profile counts too.
     gaps = [g for g in gaps if g["skill_id"] not in how][:gaps_shown]
     kinds: Counter[str] = Counter()
+    # postings without an industry are counted by their occupation (read whole, one batch)
+    unlabelled = {
+        i: by_id[i]
+        for g in gaps
+        for i in g["opportunity_ids"]
+        if i in by_id and not (by_id[i].industry or "").strip()
+    }
+    kind_of = engine_roadmap.occupations_of_opportunities(unlabelled.values())
     for g in gaps:
         g["examples"] = [by_id[i] for i in g["opportunity_ids"][:EXAMPLES_PER_GAP] if i in by_id]
         for i in g["opportunity_ids"]:
             o = by_id.get(i)
             if o is not None:
-                kinds[(o.industry or "").strip() or _kind_of(o.title)] += 1
+                found = kind_of.get(o.pk)
+                kinds[(o.industry or "").strip() or (found[1] if found else o.title)] += 1
     months = review_rules.last_months(timezone.localdate(), 12)
     return Roadmap(
         goal=goal,
@@ -652,11 +683,6 @@ def roadmap_for(user: User, goal: CareerGoal, *, gaps_shown: int = 10) -> Roadma
         months=months,
         coverage=review_rules.coverage_by_month(essential_ids, shown_months, months),
     )
-
-
-def _kind_of(title: str) -> str:
-    found = engine_roadmap.occupation_of_title(title)
-    return found[1] if found else title
 
 
 def roadmaps_summary(user: User) -> list[dict[str, Any]]:

@@ -3,11 +3,14 @@ students; dashboard, reports and endorsements for staff."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from stint.core.errors import DomainError
 from stint.core.schemas import ERRORS
-from stint.institutions import rules, selectors, services
+from stint.institutions import roster, rules, selectors, services
 from stint.institutions.models import Consent, Endorsement, EquityGroup
 from stint.institutions.schemas import (
     ConsentEventOut,
@@ -27,6 +30,12 @@ from stint.institutions.schemas import (
     MonthOut,
     OpportunityRowOut,
     ReportQuery,
+    RosterCellErrorOut,
+    RosterEntryOut,
+    RosterImportOut,
+    RosterIn,
+    RosterPreviewOut,
+    RosterPreviewRowOut,
     TableName,
     TableOut,
 )
@@ -313,3 +322,117 @@ def endorse(request: HttpRequest, institution_id: int, payload: EndorsementIn) -
 def endorsement_remove(request: HttpRequest, endorsement_id: int) -> Status[None]:
     services.endorsement_remove(actor=request.user, endorsement_id=endorsement_id)
     return Status(204, None)
+
+
+# --- Roster import -----------------------------------------------------------------------
+
+
+def _cell_error(e: roster.RowError) -> RosterCellErrorOut:
+    return RosterCellErrorOut(row=e.row, column=e.column, message=e.message)
+
+
+@router.get(
+    "/institutions/{institution_id}/roster",
+    response={200: list[RosterEntryOut], **ERRORS},
+    summary="Staff: the students on the institution's roster (or a program's, with program_id)",
+)
+def roster_list(
+    request: HttpRequest, institution_id: int, program_id: int | None = None
+) -> list[RosterEntryOut]:
+    target = selectors.access_roster(
+        actor=request.user, institution_id=institution_id, program_id=program_id
+    )
+    return [
+        RosterEntryOut(
+            id=e.pk,
+            program_id=e.program_id,
+            email=e.email,
+            full_name=e.full_name,
+            programme=e.programme,
+            graduation_year=e.graduation_year,
+            updated_at=e.updated_at,
+        )
+        for e in selectors.roster_of(target)
+    ]
+
+
+@router.post(
+    "/institutions/{institution_id}/roster/preview",
+    response={200: RosterPreviewOut, **ERRORS},
+    summary="Staff: what importing this roster CSV would do, row by row (saves nothing)",
+)
+def roster_preview(
+    request: HttpRequest, institution_id: int, payload: RosterIn
+) -> RosterPreviewOut:
+    target = selectors.access_roster(
+        actor=request.user, institution_id=institution_id, program_id=payload.program_id
+    )
+    try:
+        preview = selectors.roster_preview(target, payload.csv)
+    except roster.RosterFileError as exc:
+        raise DomainError("roster_unreadable", str(exc), "csv") from exc
+    return RosterPreviewOut(
+        ok=preview.ok,
+        program_id=payload.program_id,
+        new=preview.count_new,
+        update=preview.count_update,
+        unchanged=preview.count_unchanged,
+        errors=[_cell_error(e) for e in preview.parsed.errors],
+        ignored_columns=preview.parsed.ignored_columns,
+        rows=[
+            RosterPreviewRowOut(
+                row=i.row.row,
+                email=i.row.email,
+                name=i.row.name,
+                programme=i.row.programme,
+                graduation_year=i.row.graduation_year,
+                change=i.change,
+                has_account=i.has_account,
+                linked=i.linked,
+                errors=[_cell_error(e) for e in i.row.errors],
+            )
+            for i in preview.rows
+        ],
+    )
+
+
+@router.post(
+    "/institutions/{institution_id}/roster",
+    response={201: RosterImportOut, **ERRORS},
+    summary="Staff: import a roster CSV, all rows or none "
+    "(422 lists every error as rows.<row>.<column>)",
+)
+def roster_import(
+    request: HttpRequest, institution_id: int, payload: RosterIn
+) -> Status[RosterImportOut] | Status[dict[str, Any]]:
+    try:
+        done = services.roster_import(
+            actor=request.user,
+            institution_id=institution_id,
+            program_id=payload.program_id,
+            csv_text=payload.csv,
+        )
+    except services.RosterInvalid as exc:
+        return Status(
+            422,
+            {
+                "detail": exc.message,
+                "code": exc.code,
+                "errors": [
+                    {"field": services.roster_field(e), "message": e.message}
+                    for e in exc.row_errors
+                ],
+            },
+        )
+    return Status(
+        201,
+        RosterImportOut(
+            program_id=payload.program_id,
+            created=done.created,
+            updated=done.updated,
+            unchanged=done.unchanged,
+            cohort_added=done.cohort_added,
+            not_linked=done.not_linked,
+            cohort_note=done.cohort_note,
+        ),
+    )

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from stint.institutions import rules
+from stint.institutions import roster, rules
 from stint.institutions.models import EquityGroup
 
 
@@ -40,3 +40,47 @@ class EndorsementForm(forms.Form):
         required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
     promoted = forms.BooleanField(required=False, label="Promote to the top of the list")
+
+
+def _program_choices(programs: list[Any]) -> list[tuple[str, str]]:
+    return [("", "The whole institution")] + [(str(p.pk), f"Program: {p.name}") for p in programs]
+
+
+class RosterUploadForm(forms.Form):
+    program = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Import the roster of"
+    )
+    csv = forms.FileField(
+        label="CSV file",
+        help_text="Columns: email, name, programme, graduation_year (the first row names them). "
+        "Save it as “CSV UTF-8”. You will see a preview; nothing is saved until you confirm.",
+    )
+
+    def __init__(self, *args: Any, programs: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = _program_choices(programs)
+
+    def clean_csv(self) -> str:
+        upload = self.cleaned_data["csv"]
+        if upload.size > roster.MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {roster.MAX_BYTES // (1024 * 1024)} MB."
+            )
+        try:
+            return roster.decode_upload(upload.read())
+        except roster.RosterFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class RosterConfirmForm(forms.Form):
+    """The previewed file, carried back unchanged; the service checks it again."""
+
+    program = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, widget=forms.HiddenInput
+    )
+    csv = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=roster.MAX_BYTES)
+
+    def __init__(self, *args: Any, programs: list[Any], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "confirm_%s")  # shares a page with the upload form
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = _program_choices(programs)

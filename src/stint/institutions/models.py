@@ -146,3 +146,43 @@ class Endorsement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution_id} endorses {self.opportunity_id}"
+
+
+class RosterEntry(models.Model):
+    """A student on an institution's roster (imported from a CSV), for the whole
+    institution or for one cohort program. Keyed by email: the student may not
+    have a Stint account yet."""
+
+    institution = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="roster"
+    )
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, null=True, blank=True, related_name="roster"
+    )
+    email = models.EmailField(max_length=254)  # stored lower-case
+    full_name = models.CharField(max_length=150)
+    programme = models.CharField(max_length=120, blank=True)
+    graduation_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["full_name", "email"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["institution", "email"],
+                condition=Q(program__isnull=True),
+                name="roster_once_per_institution",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "email"],
+                condition=Q(program__isnull=False),
+                name="roster_once_per_program",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} on the roster of {self.institution_id}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from stint.core import spreadsheet
 from stint.core.errors import DomainError
 
 # What a student may share with an institution, in the order shown to them.
@@ -73,19 +74,8 @@ def completion_rate(completed: int, ended: int) -> float | None:
     return round(100.0 * completed / ended, 1)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return str(value)  # numbers are data, never formulas
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+# The one CSV cell escaper lives in core (programs' CSV uses it too).
+csv_cell = spreadsheet.csv_cell
 
 
 @dataclass(frozen=True)

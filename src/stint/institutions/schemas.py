@@ -161,3 +161,67 @@ class OpportunityRowOut(Schema):
     endorsed: bool
     promoted: bool
     note: str
+
+
+# --- Roster import -----------------------------------------------------------------------
+
+
+class RosterIn(Schema):
+    csv: str = Field(
+        ...,
+        max_length=1024 * 1024,
+        description="The CSV text: a header row naming email, name, programme, "
+        "graduation_year, then one student a row.",
+    )
+    program_id: int | None = Field(
+        None, description="A cohort program of the institution; none for the whole institution."
+    )
+
+
+class RosterCellErrorOut(Schema):
+    row: int = Field(..., description="The row as a spreadsheet numbers it (the header is 1).")
+    column: str
+    message: str
+
+
+class RosterPreviewRowOut(Schema):
+    row: int
+    email: str
+    name: str
+    programme: str
+    graduation_year: int | None
+    change: Literal["new", "update", "unchanged", "error"]
+    has_account: bool
+    linked: bool = Field(..., description="Has a Stint account linked to the institution.")
+    errors: list[RosterCellErrorOut]
+
+
+class RosterPreviewOut(Schema):
+    ok: bool = Field(..., description="True when the roster can be imported as it is.")
+    program_id: int | None
+    new: int
+    update: int
+    unchanged: int
+    errors: list[RosterCellErrorOut]
+    ignored_columns: list[str]
+    rows: list[RosterPreviewRowOut]
+
+
+class RosterImportOut(Schema):
+    program_id: int | None
+    created: int
+    updated: int
+    unchanged: int
+    cohort_added: int
+    not_linked: int
+    cohort_note: str
+
+
+class RosterEntryOut(Schema):
+    id: int
+    program_id: int | None
+    email: str
+    full_name: str
+    programme: str
+    graduation_year: int | None
+    updated_at: datetime

@@ -25,10 +25,11 @@ from stint.core import charts
 from stint.core.errors import Forbidden, NotFound
 from stint.core.money import CURRENCY_EXPONENTS, Money
 from stint.engagements.models import Engagement, FollowUpOffer, VerifiedSkill
-from stint.institutions import rules
+from stint.institutions import roster, rules
 from stint.institutions.models import Consent, Endorsement, EquityGroup, GroupDeclaration
 from stint.institutions.rules import ReportFilters
 from stint.opportunities.models import Opportunity, OpportunityStatus, Visibility
+from stint.opportunities.selectors import visible_to_institution_q
 from stint.orgs import rules as org_rules
 from stint.orgs.models import Affiliation, Membership, Organisation, OrgKind
 from stint.profiles.models import Education
@@ -827,13 +828,8 @@ def dashboard_staff(user: User) -> list[StaffPanelRow]:
 
 
 def endorsable_q(institution: Organisation) -> Q:
-    """Opportunities the institution's students may see: public ones, and the ones
-    made exclusive to this institution."""
-    through = Opportunity.allowed_institutions.through
-    return Q(visibility=Visibility.PUBLIC) | Q(
-        visibility=Visibility.INSTITUTIONS,
-        pk__in=through.objects.filter(organisation=institution).values("opportunity_id"),
-    )
+    """Opportunities the institution's students may see (one rule, with programs)."""
+    return visible_to_institution_q(institution.pk)
 
 
 @dataclass
@@ -906,3 +902,107 @@ def endorsements_for(user: User, opportunity: Opportunity) -> list[Endorsement]:
         .distinct()
         .order_by("-promoted", "institution__name")
     )
+
+
+# --- Roster import -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterTarget:
+    institution: Organisation
+    program: Any  # programs.Program | None: the roster of one cohort program
+
+
+def access_roster(*, actor: User, institution_id: int, program_id: int | None) -> RosterTarget:
+    """An institution whose staff the actor is and, optionally, one of its programs.
+    Anyone else (another institution's staff too) gets NotFound."""
+    from stint.programs.models import Program
+
+    institution = access_staff(actor=actor, institution_id=institution_id)
+    program = None
+    if program_id is not None:
+        program = Program.objects.filter(pk=program_id, institution=institution).first()
+        if program is None:
+            raise NotFound("No such program.")
+    return RosterTarget(institution=institution, program=program)
+
+
+def roster_of(target: RosterTarget) -> QuerySet[Any]:
+    from stint.institutions.models import RosterEntry
+
+    return RosterEntry.objects.filter(institution=target.institution, program=target.program)
+
+
+def roster_programs(institution: Organisation) -> list[Any]:
+    from stint.programs.models import Program
+
+    return list(Program.objects.filter(institution=institution).order_by("name"))
+
+
+@dataclass(frozen=True)
+class RosterPreviewRow:
+    row: roster.RosterRow
+    change: str  # new | update | unchanged | error
+    has_account: bool
+    linked: bool  # has an account linked to the institution (verified email domain)
+
+
+@dataclass(frozen=True)
+class RosterPreview:
+    target: RosterTarget
+    parsed: roster.ParsedRoster
+    rows: list[RosterPreviewRow]
+
+    @property
+    def ok(self) -> bool:
+        return self.parsed.ok
+
+    def count(self, change: str) -> int:
+        return sum(1 for r in self.rows if r.change == change)
+
+    @property
+    def count_new(self) -> int:
+        return self.count("new")
+
+    @property
+    def count_update(self) -> int:
+        return self.count("update")
+
+    @property
+    def count_unchanged(self) -> int:
+        return self.count("unchanged")
+
+
+def roster_preview(target: RosterTarget, text: str) -> RosterPreview:
+    """What importing `text` would do, row by row, without saving anything.
+    Raises roster.RosterFileError when the file as a whole cannot be read."""
+    parsed = roster.parse_roster(text, this_year=timezone.now().year)
+    emails = [r.email for r in parsed.rows if r.ok]
+    existing = {e.email: e for e in roster_of(target).filter(email__in=emails)}
+    accounts = {
+        e.lower(): pk for e, pk in User.objects.filter(email__in=emails).values_list("email", "pk")
+    }
+    linked = set(
+        Affiliation.objects.filter(
+            institution=target.institution, user_id__in=accounts.values()
+        ).values_list("user_id", flat=True)
+    )
+    rows = []
+    for r in parsed.rows:
+        if not r.ok:
+            change = "error"
+        elif r.email not in existing:
+            change = "new"
+        else:
+            e = existing[r.email]
+            same = (e.full_name, e.programme, e.graduation_year) == (
+                r.name,
+                r.programme,
+                r.graduation_year,
+            )
+            change = "unchanged" if same else "update"
+        pk = accounts.get(r.email)
+        rows.append(
+            RosterPreviewRow(row=r, change=change, has_account=pk is not None, linked=pk in linked)
+        )
+    return RosterPreview(target=target, parsed=parsed, rows=rows)

@@ -4,22 +4,34 @@ institution's list of groups, and endorsements of opportunities."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from stint.accounts.models import User
 from stint.core.errors import ConflictError, DomainError, NotFound
-from stint.institutions import rules
+from stint.institutions import roster, rules
 from stint.institutions.models import (
     Consent,
     ConsentEvent,
     Endorsement,
     EquityGroup,
     GroupDeclaration,
+    RosterEntry,
 )
-from stint.institutions.selectors import access_staff, access_student, endorsable_q, groups_of
+from stint.institutions.selectors import (
+    access_roster,
+    access_staff,
+    access_student,
+    endorsable_q,
+    groups_of,
+    roster_of,
+    roster_preview,
+)
 from stint.opportunities.models import Opportunity, OpportunityStatus
+from stint.orgs.models import Organisation
 
 # --- Consent -----------------------------------------------------------------------------
 
@@ -205,3 +217,113 @@ def endorsement_remove(*, actor: User, endorsement_id: int) -> None:
         raise NotFound("No such endorsement.")
     access_staff(actor=actor, institution_id=endorsement.institution_id)
     endorsement.delete()
+
+
+# --- Roster import -----------------------------------------------------------------------
+
+
+class RosterInvalid(DomainError):
+    """The roster has errors; nothing was saved. `row_errors` lists every one."""
+
+    def __init__(self, row_errors: list[roster.RowError]) -> None:
+        first = row_errors[0]
+        more = len(row_errors) - 1
+        also = f" {more} more problem{'s' if more > 1 else ''} listed." if more else ""
+        super().__init__("roster_invalid", f"{first}{also} Nothing was saved.", roster_field(first))
+        self.row_errors = row_errors
+
+
+def roster_field(error: roster.RowError) -> str:
+    """How a row's cell is named in API errors: rows.<row>.<column>."""
+    return f"rows.{error.row}.{error.column}"
+
+
+@dataclass(frozen=True)
+class RosterImported:
+    created: int
+    updated: int
+    unchanged: int
+    cohort_added: int  # program rosters: linked students added to the cohort
+    not_linked: int  # students with no account linked to the institution yet
+    cohort_note: str
+
+
+@transaction.atomic
+def roster_import(
+    *, actor: User, institution_id: int, program_id: int | None, csv_text: str
+) -> RosterImported:
+    """Save a roster CSV: all rows or none. Students already on the roster are
+    updated (matched by email). For a program in set-up, students linked to the
+    institution join its cohort; the others are counted so staff can tell them
+    to sign up with their university address."""
+    target = access_roster(actor=actor, institution_id=institution_id, program_id=program_id)
+    # One import at a time per institution: two uploads of the same file must not race
+    # to insert the same students (the unique constraints would refuse the second).
+    Organisation.objects.select_for_update().filter(pk=target.institution.pk).first()
+    try:
+        preview = roster_preview(target, csv_text)
+    except roster.RosterFileError as exc:
+        raise DomainError("roster_unreadable", str(exc), "csv") from exc
+    if not preview.ok:
+        raise RosterInvalid(preview.parsed.errors)
+    now = timezone.now()
+    existing = {
+        e.email: e
+        for e in roster_of(target)
+        .select_for_update()
+        .filter(email__in=[r.row.email for r in preview.rows])
+    }
+    new, changed = [], []
+    for item in preview.rows:
+        r = item.row
+        entry = existing.get(r.email)
+        if entry is None:
+            new.append(
+                RosterEntry(
+                    institution=target.institution,
+                    program=target.program,
+                    email=r.email,
+                    full_name=r.name,
+                    programme=r.programme,
+                    graduation_year=r.graduation_year,
+                    imported_by=actor,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        elif item.change == "update":
+            entry.full_name, entry.programme = r.name, r.programme
+            entry.graduation_year, entry.imported_by, entry.updated_at = (
+                r.graduation_year,
+                actor,
+                now,
+            )
+            changed.append(entry)
+    RosterEntry.objects.bulk_create(new, batch_size=1000)
+    RosterEntry.objects.bulk_update(
+        changed,
+        ["full_name", "programme", "graduation_year", "imported_by", "updated_at"],
+        batch_size=1000,
+    )
+    linked_emails = [i.row.email for i in preview.rows if i.linked]
+    added, note = 0, ""
+    if target.program is not None and linked_emails:
+        added, note = _roster_to_cohort(actor, target.program, linked_emails)
+    return RosterImported(
+        created=len(new),
+        updated=len(changed),
+        unchanged=preview.count("unchanged"),
+        cohort_added=added,
+        not_linked=len(preview.rows) - len(linked_emails),
+        cohort_note=note,
+    )
+
+
+def _roster_to_cohort(actor: User, program: Any, emails: list[str]) -> tuple[int, str]:
+    from stint.programs import rules as program_rules
+    from stint.programs.services import cohort_add
+
+    refusal = program_rules.setup_refusal(program.status)
+    if refusal:
+        return 0, f"The cohort was not changed: {refusal}"
+    return len(cohort_add(actor=actor, program_id=program.pk, emails=emails)), ""

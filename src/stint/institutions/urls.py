@@ -38,6 +38,7 @@ urlpatterns = [
         views.report_csv,
         name="institution_report_csv",
     ),
+    path("<int:institution_id>/staff/roster/", views.roster, name="institution_roster"),
     path("<int:institution_id>/staff/groups/", views.groups_manage, name="institution_groups"),
     path(
         "<int:institution_id>/staff/groups/suggested/",

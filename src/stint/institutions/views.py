@@ -9,12 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stint.core.errors import DomainError, NotFound
 from stint.core.forms import apply_domain_error
+from stint.institutions import roster as roster_rules
 from stint.institutions import rules, selectors, services
-from stint.institutions.forms import ConsentForm, DeclarationForm, EndorsementForm, GroupForm
+from stint.institutions.forms import (
+    ConsentForm,
+    DeclarationForm,
+    EndorsementForm,
+    GroupForm,
+    RosterConfirmForm,
+    RosterUploadForm,
+)
 from stint.institutions.models import Endorsement
 from stint.institutions.rules import ReportFilters
 
@@ -309,3 +318,103 @@ def endorsement_remove(request: HttpRequest, endorsement_id: int) -> HttpRespons
     services.endorsement_remove(actor=request.user, endorsement_id=endorsement_id)
     messages.success(request, "Endorsement removed.")
     return redirect("institution_opportunities", institution_id=institution_id)
+
+
+ROSTER_TABLE_LIMIT = 500
+
+
+def _program_param(request: HttpRequest) -> int | None:
+    raw = request.GET.get("program", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise NotFound("No such program.")
+    return int(raw)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster(request: HttpRequest, institution_id: int) -> HttpResponse:
+    """Roster import: upload a CSV, see every row with its errors, confirm to save.
+    The preview saves nothing; the confirm step sends the same file back to the
+    service, which checks it again (`services.roster_import`)."""
+    listed = selectors.access_roster(
+        actor=request.user, institution_id=institution_id, program_id=_program_param(request)
+    )
+    inst = listed.institution
+    programs = selectors.roster_programs(inst)
+    upload = RosterUploadForm(
+        programs=programs, initial={"program": listed.program.pk if listed.program else None}
+    )
+    preview: selectors.RosterPreview | None = None
+    confirm: RosterConfirmForm | None = None
+    status = 200
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "preview":
+        upload = RosterUploadForm(request.POST, request.FILES, programs=programs)
+        if upload.is_valid():
+            target = selectors.access_roster(
+                actor=request.user,
+                institution_id=inst.pk,
+                program_id=upload.cleaned_data["program"],
+            )
+            try:
+                preview = selectors.roster_preview(target, upload.cleaned_data["csv"])
+            except roster_rules.RosterFileError as exc:
+                upload.add_error("csv", str(exc))
+        if preview is not None and preview.ok:
+            confirm = RosterConfirmForm(
+                programs=programs,
+                initial={
+                    "program": upload.cleaned_data["program"],
+                    "csv": upload.cleaned_data["csv"],
+                },
+            )
+        else:
+            status = 422
+    elif action == "confirm":
+        confirm = RosterConfirmForm(request.POST, programs=programs)
+        if confirm.is_valid():
+            program_id = confirm.cleaned_data["program"]
+            with apply_domain_error(confirm):
+                done = services.roster_import(
+                    actor=request.user,
+                    institution_id=inst.pk,
+                    program_id=program_id,
+                    csv_text=confirm.cleaned_data["csv"],
+                )
+                parts = [f"{done.created} added", f"{done.updated} updated"]
+                if done.unchanged:
+                    parts.append(f"{done.unchanged} unchanged")
+                if program_id is not None:
+                    parts.append(f"{done.cohort_added} joined the cohort")
+                messages.success(request, "Roster imported: " + ", ".join(parts) + ".")
+                if done.not_linked:
+                    messages.info(
+                        request,
+                        f"{done.not_linked} students have no Stint account linked to "
+                        f"{inst.name} yet: ask them to sign up with their university address.",
+                    )
+                if done.cohort_note:
+                    messages.warning(request, done.cohort_note)
+                url = reverse("institution_roster", args=[inst.pk])
+                return redirect(f"{url}?program={program_id}" if program_id else url)
+        status = 422
+    elif request.method == "POST":
+        raise NotFound("No such action.")
+    return render(
+        request,
+        "institutions/roster.html",
+        {
+            "inst": inst,
+            "listed": listed,
+            "entries": selectors.roster_of(listed)[:ROSTER_TABLE_LIMIT],
+            "entry_count": selectors.roster_of(listed).count(),
+            "programs": programs,
+            "upload": upload,
+            "preview": preview,
+            "confirm": confirm,
+            "limit": ROSTER_TABLE_LIMIT,
+        },
+        status=status,
+    )

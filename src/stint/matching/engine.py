@@ -9,7 +9,7 @@ leak into templates or API schemas: callers get plain dicts/dataclasses.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -20,10 +20,13 @@ from django.utils import timezone
 
 from stint_engine import ENGINE_VERSION
 from stint_engine.scoring import model as em
+from stint_engine.scoring.explain import match_help
 from stint_engine.scoring.fit import fit as engine_fit
 from stint_engine.scoring.worth import worth as engine_worth
 from stint_engine.taxonomy import Taxonomy
-from stint_engine.text import extract_skills, normalise_title, read_resume
+from stint_engine.taxonomy.names import plain_name
+from stint_engine.text import normalise_title, read_resume
+from stint_engine.text.named import suggest_from_text
 
 if TYPE_CHECKING:
     from stint.accounts.models import User
@@ -38,12 +41,14 @@ __all__ = [
     "fit_for",
     "fit_of",
     "fit_view",
+    "fits_about",
     "occupation_label",
     "opportunity_data",
     "resume_to_text",
     "search_occupations",
     "search_skills",
     "skill_label",
+    "skill_name",
     "suggest_skills",
     "taxonomy",
     "worth_for",
@@ -59,6 +64,15 @@ def taxonomy() -> Taxonomy:
 def skill_label(skill_id: str) -> str | None:
     try:
         return taxonomy().skill(skill_id).label
+    except KeyError:
+        return None
+
+
+def skill_name(skill_id: str) -> str | None:
+    """The plain name people use ("spreadsheets" for "use spreadsheets software");
+    pages show it with the ESCO label (`skill_label`) on hover."""
+    try:
+        return plain_name(taxonomy().skill(skill_id))
     except KeyError:
         return None
 
@@ -88,18 +102,22 @@ def search_occupations(query: str, k: int = 10) -> list[dict[str, Any]]:
 
 
 def suggest_skills(text: str, limit: int = 25) -> list[dict[str, Any]]:
-    """Distinct skills found in `text`, best evidence first."""
-    best: dict[str, dict[str, Any]] = {}
-    for m in extract_skills(text, taxonomy()):
-        current = best.get(m.skill_id)
-        if current is None or m.confidence > current["confidence"]:
-            best[m.skill_id] = {
+    """Distinct skills found in `text`, best evidence first: skills it names outright
+    ("Python, SQL, Tableau"), then skills the span tagger reads in its prose."""
+    tx = taxonomy()
+    out = []
+    for m in suggest_from_text(text, tx)[:limit]:
+        skill = tx.skills.get(m.skill_id)
+        out.append(
+            {
                 "id": m.skill_id,
                 "label": m.label,
+                "name": plain_name(skill) if skill is not None else m.label,
                 "confidence": round(m.confidence, 3),
                 "evidence": text[m.start : m.end],
             }
-    return sorted(best.values(), key=lambda s: -s["confidence"])[:limit]
+        )
+    return out
 
 
 def resume_to_text(data: bytes, filename: str) -> str:
@@ -236,34 +254,140 @@ def employer_stats_for(employer_ids: Iterable[int]) -> dict[int, em.EmployerStat
 
 @dataclass(frozen=True)
 class FitView:
+    """What pages and the API show of a fit, worded for one reader.
+
+    `score` is the engine's raw score (kept for the API and ordering);
+    `match_percent` is it against someone with every asked skill at the asked
+    level, and `band` / `band_label` name it ("strong" / "Strong match");
+    `match_help` says what the number means. `skills` are the per-skill facts
+    (plain `name`, ESCO `label`, `status` have / related / missing, the covering
+    skill `via_name` with `via_level`)."""
+
     score: float
     excluded_because: list[str]
     explanation: list[str]
     factors: list[dict[str, Any]]
     engine_version: str = ENGINE_VERSION
+    match_percent: int = 0
+    band: str = ""
+    band_label: str = ""
+    match_help: str = ""
+    reader: str = "candidate"
+    skills: list[dict[str, Any]] = field(default_factory=list)
+    result: Any = field(default=None, repr=False, compare=False)  # the engine's Fit
+
+    def read_by(self, reader: em.Reader, name: str = "") -> FitView:
+        """The same fit worded for another reader (an employer reads "Ada has …")."""
+        return fit_view(self.result, reader=reader, name=name) if self.result else self
 
 
-def fit_for(user: User, opportunity: Opportunity, *, today: date | None = None) -> FitView:
-    return fit_of(candidate_data(user), opportunity_data(opportunity), today=today)
+def fit_for(
+    user: User,
+    opportunity: Opportunity,
+    *,
+    today: date | None = None,
+    reader: em.Reader = "candidate",
+    name: str = "",
+) -> FitView:
+    """`reader="employer"` words it for the employer, about the candidate `name`
+    (defaults to the user's display name)."""
+    if reader == "employer" and not name:
+        name = str(getattr(user, "display_name", "") or "")
+    return fit_of(
+        candidate_data(user), opportunity_data(opportunity), today=today, reader=reader, name=name
+    )
 
 
 def fit_of(
-    candidate: em.Candidate, opportunity: em.Opportunity, *, today: date | None = None
+    candidate: em.Candidate,
+    opportunity: em.Opportunity,
+    *,
+    today: date | None = None,
+    reader: em.Reader = "candidate",
+    name: str = "",
 ) -> FitView:
     result = engine_fit(candidate, opportunity, taxonomy(), today=today or timezone.localdate())
-    return fit_view(result)
+    return fit_view(result, reader=reader, name=name)
 
 
-def fit_view(result: Any) -> FitView:
-    """A plain view of an engine `Fit`."""
+def fits_about(
+    users: Iterable[User], opportunity: Opportunity, *, today: date | None = None
+) -> list[FitView]:
+    """Each user's fit for one opportunity, worded for its employer ("Ada has …"),
+    in the given order. A fixed number of queries however many users: profiles
+    with their skills, goals and windows, and affiliations are read in bulk."""
+    people = list(users)
+    if not people:
+        return []
+    target = opportunity_data(opportunity)
+    profile_model = apps.get_model("profiles", "CandidateProfile")
+    profiles = {
+        p.user_id: p
+        for p in profile_model.objects.filter(user__in=people).prefetch_related(
+            "skills", "goals", "windows"
+        )
+    }
+    affiliation = apps.get_model("orgs", "Affiliation")
+    institutions: dict[int, set[str]] = {}
+    for user_id, institution_id in affiliation.objects.filter(user__in=people).values_list(
+        "user_id", "institution_id"
+    ):
+        institutions.setdefault(user_id, set()).add(str(institution_id))
+    out = []
+    for u in people:
+        profile = profiles.get(u.pk)
+        ids = frozenset(institutions.get(u.pk, ()))
+        candidate = (
+            candidate_data(u, profile, institution_ids=ids)
+            if profile is not None
+            else em.Candidate(id=str(u.pk), institution_ids=ids)
+        )
+        name = str(getattr(u, "display_name", "") or "")
+        out.append(fit_of(candidate, target, today=today, reader="employer", name=name))
+    return out
+
+
+def fit_view(result: Any, *, reader: em.Reader = "candidate", name: str = "") -> FitView:
+    """A plain view of an engine `Fit`, worded for `reader` (the candidate by
+    default; an employer reads about the candidate `name`)."""
+    facts = getattr(result, "facts", None)
+    worded = facts is not None and reader != "candidate"
+    band, band_label = result.band if hasattr(result, "band") else ("", "")
     return FitView(
         score=round(result.score, 4),
-        excluded_because=list(result.excluded_because),
-        explanation=list(result.explanation),
+        excluded_because=result.reasons(reader, name) if worded else list(result.excluded_because),
+        explanation=result.sentences(reader, name) if worded else list(result.explanation),
         factors=[
-            {"name": f.name, "value": round(f.value, 4), "weight": f.weight, "detail": f.detail}
+            {
+                "name": f.name,
+                "value": round(f.value, 4),
+                "weight": f.weight,
+                "detail": result.factor_detail(f.name, reader, name) if worded else f.detail,
+            }
             for f in result.factors
         ],
+        match_percent=int(getattr(result, "match_percent", round(100 * result.score))),
+        band=band,
+        band_label=band_label,
+        match_help=match_help(reader, name),
+        reader=reader,
+        skills=[
+            {
+                "id": f.skill_id,
+                "name": f.name,
+                "label": f.label,
+                "need": f.need,
+                "level": f.level,
+                "status": f.status,
+                "via_id": f.via_id,
+                "via_name": f.via_name,
+                "via_label": f.via_label,
+                "via_level": f.via_level,
+                "toward_goal": f.toward_goal,
+            }
+            for f in (facts.skills if facts is not None else ())
+        ],
+        result=result,
     )
 
 

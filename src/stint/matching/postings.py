@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from stint.matching.engine import FitView, candidate_data, opportunity_data, taxonomy
+from stint.matching.engine import (
+    FitView,
+    candidate_data,
+    fit_view,
+    opportunity_data,
+    taxonomy,
+)
 from stint_engine.postings import rate_clarity
 from stint_engine.scoring.fit import fit as engine_fit
 
@@ -93,20 +99,5 @@ def fits_for(
     views = []
     for opportunity in opportunities:
         result = engine_fit(candidate, opportunity_data(opportunity), taxonomy(), today=day)
-        views.append(
-            FitView(
-                score=round(result.score, 4),
-                excluded_because=list(result.excluded_because),
-                explanation=list(result.explanation),
-                factors=[
-                    {
-                        "name": f.name,
-                        "value": round(f.value, 4),
-                        "weight": f.weight,
-                        "detail": f.detail,
-                    }
-                    for f in result.factors
-                ],
-            )
-        )
+        views.append(fit_view(result))
     return views

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -22,6 +22,8 @@ from stint.core import metrics
 from stint.matching import engine
 from stint.matching.indexes import CANDIDATES, OPPORTUNITIES
 from stint_engine.retrieval import CandidateFilters, recommend_opportunities
+from stint_engine.retrieval.ranker import Posting
+from stint_engine.retrieval.rerank import History, order_by_ranker
 
 if TYPE_CHECKING:
     from stint.accounts.models import User
@@ -64,7 +66,90 @@ def _excluded_opportunities(user: User) -> set[str]:
     return {str(i) for i in ids}
 
 
-RANKED_SLACK = 10  # extra ranked rows cached, so a new application or hide needs no re-rank
+def _age_days(published_at: datetime | None) -> float | None:
+    if published_at is None:
+        return None
+    return max(0.0, (timezone.now() - published_at).total_seconds() / 86_400)
+
+
+def _posting(
+    pk: int,
+    title: str,
+    city: str,
+    country: str,
+    work_mode: str,
+    employer: int,
+    published_at: datetime | None = None,
+) -> Posting:
+    """The ranker's view of an opportunity: remote work is its own place (a
+    person who applied to remote work before has "looked there"); the job
+    site's state is the country here. The age since publication turns the
+    "posted around the time of the last view" features into recency, so a
+    fresh posting is not pushed down for someone whose last application is old."""
+    age = _age_days(published_at)
+    if work_mode == "remote":
+        return Posting(number=pk, title=title, region="remote", company=str(employer), age_days=age)
+    return Posting(
+        number=pk,
+        title=title,
+        city=city,
+        region=country.upper(),
+        company=str(employer),
+        age_days=age,
+    )
+
+
+_POSTING_FIELDS = (
+    "pk",
+    "title",
+    "location_city",
+    "location_country",
+    "work_mode",
+    "employer_id",
+    "published_at",
+)
+
+
+def _postings(ids: Sequence[str]) -> dict[str, Posting]:
+    model = apps.get_model("opportunities", "Opportunity")
+    rows = model.objects.filter(pk__in=[int(i) for i in ids]).values_list(*_POSTING_FIELDS)
+    return {str(r[0]): _posting(*r) for r in rows}
+
+
+def _history(user: User, candidate: Any) -> History:
+    """What the learned ranker reads (see docs/bench/engine_matching.md for the
+    mapping from the job-view logs): the opportunities applied to, oldest first,
+    stand for the jobs viewed before; headline and goal occupations for the
+    work history and positions of interest; the profile's city and country."""
+    application = apps.get_model("applications", "Application")
+    profile_model = apps.get_model("profiles", "CandidateProfile")
+    rows = (
+        application.objects.filter(candidate=user)
+        .order_by("created_at", "pk")
+        .values_list(
+            *(f"opportunity__{f}" if f != "pk" else "opportunity_id" for f in _POSTING_FIELDS)
+        )
+    )
+    seen = tuple(_posting(*r) for r in rows)
+    headline = (
+        profile_model.objects.filter(user=user).values_list("headline", flat=True).first() or ""
+    )
+    goals = [engine.occupation_label(o) or "" for o in candidate.goal_occupation_ids]
+    return History(
+        seen=seen,
+        own_titles=tuple(t for t in [headline, *goals] if t),
+        home=(candidate.location.city, candidate.location.country),
+    )
+
+
+def _applied_stamp(user: User) -> str:
+    """The ranking reads the applications, so they are part of its cache key."""
+    application = apps.get_model("applications", "Application")
+    ids = application.objects.filter(candidate=user).order_by("pk").values_list("pk", flat=True)
+    return ",".join(str(i) for i in ids)
+
+
+RANKED_SLACK = 10  # extra ranked rows cached, so a new hide needs no re-rank
 RANKED_TTL = 60 * 60  # seconds; the key changes with anything the ranking depends on
 
 
@@ -76,14 +161,17 @@ def _profile_stamp(user: User) -> tuple[str, frozenset[str]]:
     return (updated.isoformat() if updated else "-"), engine._institution_ids(user)
 
 
-def _ranked_key(user: User, stamp: tuple[str, frozenset[str]], today: date, k: int) -> str:
+def _ranked_key(
+    user: User, stamp: tuple[str, frozenset[str]], today: date, k: int, applied: str = ""
+) -> str:
     updated, institutions = stamp
     # `date_joined` too: a user id reused (e.g. a test database rolled back) is a new key.
     joined = user.date_joined.isoformat() if user.date_joined else "-"
     digest = hashlib.sha1(
-        f"{joined}|{updated}|{','.join(sorted(institutions))}".encode(), usedforsecurity=False
+        f"{joined}|{updated}|{','.join(sorted(institutions))}|{applied}".encode(),
+        usedforsecurity=False,
     ).hexdigest()[:16]
-    return f"recs:v1:{user.pk}:{OPPORTUNITIES.last_change}:{today.isoformat()}:{k}:{digest}"
+    return f"recs:v2:{user.pk}:{OPPORTUNITIES.last_change}:{today.isoformat()}:{k}:{digest}"
 
 
 @metrics.timed("stint_matching_seconds", operation="recommendations")
@@ -94,7 +182,8 @@ def recommendations_for(
     worth) is cached per user under a key made of the index's `last_change`, the
     profile's `updated_at`, the candidate's institutions, the day and `k`: any
     change to one of them is a new key, so nothing is invalidated by hand.
-    Applications and hides are read fresh and filtered out of the cached list.
+    Applications and hides are read fresh and filtered out of the cached list;
+    the applications are also in the key, since the learned ranker reads them.
     The opportunities come with their employer; `prefetch` names further
     relations a caller reads (the pages and the API read none)."""
     today = today or timezone.localdate()
@@ -102,7 +191,7 @@ def recommendations_for(
     index = OPPORTUNITIES.ensure()
     degraded = index is None
     stamp = _profile_stamp(user)
-    key = _ranked_key(user, stamp, today, k) if not degraded else ""
+    key = _ranked_key(user, stamp, today, k, _applied_stamp(user)) if not degraded else ""
     cached: list[tuple[str, engine.FitView, dict[str, Any]]] | None = (
         cache.get(key) if key else None
     )
@@ -112,7 +201,7 @@ def recommendations_for(
             cached = None  # more excluded than the slack covers: rank again
     if cached is None:
         candidate = engine.candidate_data(user, institution_ids=stamp[1])
-        computed = _rank(candidate, index, excluded, k=k, today=today)
+        computed = _rank(candidate, index, excluded, k=k, today=today, user=user)
         if key:
             cache.set(key, computed, RANKED_TTL)
         ranked = [t for t in computed if t[0] not in excluded][:k]
@@ -133,12 +222,20 @@ def recommendations_for(
 
 
 def _rank(
-    candidate: Any, index: Any, excluded: set[str], *, k: int, today: date
+    candidate: Any,
+    index: Any,
+    excluded: set[str],
+    *,
+    k: int,
+    today: date,
+    user: User | None = None,
 ) -> list[tuple[str, engine.FitView, dict[str, Any]]]:
     """(id, fit view, worth) best first: with the index, up to `k + RANKED_SLACK`
     rows not excluded now (the cache filters later exclusions); without it, an
-    exact scan of the newest rows."""
+    exact scan of the newest rows. Both orders come from the learned ranker
+    plus fit (`stint_engine.retrieval.rerank.order_by_ranker`) when `user` is given."""
     ranked: list[tuple[str, engine.FitView]] = []
+    history = _history(user, candidate) if user is not None else None
     if index is not None:
         found = recommend_opportunities(
             index,
@@ -147,6 +244,8 @@ def _rank(
             engine.taxonomy(),
             today=today,
             k=k + RANKED_SLACK + len(excluded),
+            postings=_postings if history is not None else None,
+            history=history,
         )
         ranked = [(oid, engine.fit_view(f)) for oid, f in found if oid not in excluded]
         ranked = ranked[: k + RANKED_SLACK]
@@ -161,13 +260,26 @@ def _rank(
         )
         scored = []
         data = {}
+        postings: dict[str, Posting] = {}
         for row in rows:
             item = engine.opportunity_data(row)
             view = engine.fit_of(candidate, item, today=today)
             if not view.excluded_because and view.score > 0:
                 scored.append((str(row.pk), view))
                 data[str(row.pk)] = item
-        scored.sort(key=lambda t: (-t[1].score, t[0]))
+                postings[str(row.pk)] = _posting(
+                    row.pk,
+                    row.title,
+                    row.location_city,
+                    row.location_country,
+                    row.work_mode,
+                    row.employer_id,
+                    row.published_at,
+                )
+        if history is not None:
+            scored = order_by_ranker(scored, postings, history)
+        else:
+            scored.sort(key=lambda t: (-t[1].score, t[0]))
         ranked = scored[:k]
     missing = [int(oid) for oid, _ in ranked if data.get(oid) is None]
     if missing:

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import AwareDatetime
 
 from stint.core.schemas import ERRORS
 from stint.moderation import selectors, services
@@ -16,8 +15,8 @@ from stint.moderation.schemas import (
     ReasonIn,
     ReportIn,
     ReportOut,
-    ResolveIn,
-    VerificationOut,
+    ReportResolveIn,
+    VerificationRequestOut,
 )
 from stint.opportunities.models import Opportunity
 from stint.orgs.selectors import access_organisation
@@ -25,8 +24,8 @@ from stint.orgs.selectors import access_organisation
 router = Router()
 
 
-def _verification(vr: VerificationRequest) -> VerificationOut:
-    return VerificationOut(
+def _verification(vr: VerificationRequest) -> VerificationRequestOut:
+    return VerificationRequestOut(
         id=vr.pk,
         organisation_id=vr.organisation_id,
         organisation_name=vr.organisation.name,
@@ -89,7 +88,7 @@ def _audit(e: AuditEntry) -> AuditOut:
 
 @router.post(
     "/orgs/{org_id}/verification-requests",
-    response={201: VerificationOut, **ERRORS},
+    response={201: VerificationRequestOut, **ERRORS},
     summary="Ask a platform admin to verify your organisation (owners; multipart)",
 )
 def verification_request(
@@ -97,7 +96,7 @@ def verification_request(
     org_id: int,
     note: Form[str] = "",
     documents: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> Status[VerificationOut]:
+) -> Status[VerificationRequestOut]:
     vr = services.verification_request(
         actor=request.user, organisation_id=org_id, note=note, documents=documents or []
     )
@@ -106,10 +105,10 @@ def verification_request(
 
 @router.get(
     "/orgs/{org_id}/verification-requests",
-    response={200: list[VerificationOut], **ERRORS},
+    response={200: list[VerificationRequestOut], **ERRORS},
     summary="Your organisation's verification requests, newest first",
 )
-def verification_history(request: HttpRequest, org_id: int) -> list[VerificationOut]:
+def verification_history(request: HttpRequest, org_id: int) -> list[VerificationRequestOut]:
     org, _ = access_organisation(actor=request.user, organisation_id=org_id)
     return [
         _verification(vr) for vr in selectors.requests_of(org.pk).select_related("organisation")
@@ -136,33 +135,33 @@ class StatusFilter(Schema):
 
 @router.get(
     "/moderation/verification-requests",
-    response={200: list[VerificationOut], **ERRORS},
+    response={200: list[VerificationRequestOut], **ERRORS},
     summary="Admin: verification requests",
 )
 def admin_verifications(
     request: HttpRequest, filters: Query[StatusFilter]
-) -> list[VerificationOut]:
+) -> list[VerificationRequestOut]:
     qs = selectors.verification_requests(request.user, filters.status).prefetch_related("documents")
     return [_verification(vr) for vr in qs[:200]]
 
 
 @router.post(
     "/moderation/verification-requests/{request_id}/approve",
-    response={200: VerificationOut, **ERRORS},
+    response={200: VerificationRequestOut, **ERRORS},
     summary="Admin: approve a verification request",
 )
-def admin_verification_approve(request: HttpRequest, request_id: int) -> VerificationOut:
+def admin_verification_approve(request: HttpRequest, request_id: int) -> VerificationRequestOut:
     return _verification(services.verification_approve(actor=request.user, request_id=request_id))
 
 
 @router.post(
     "/moderation/verification-requests/{request_id}/refuse",
-    response={200: VerificationOut, **ERRORS},
+    response={200: VerificationRequestOut, **ERRORS},
     summary="Admin: refuse a verification request, with a reason",
 )
 def admin_verification_refuse(
     request: HttpRequest, request_id: int, payload: ReasonIn
-) -> VerificationOut:
+) -> VerificationRequestOut:
     vr = services.verification_refuse(
         actor=request.user, request_id=request_id, reason=payload.reason
     )
@@ -181,7 +180,9 @@ def admin_reports(request: HttpRequest, filters: Query[StatusFilter]) -> list[Re
     response={200: ReportOut, **ERRORS},
     summary="Admin: act on a report",
 )
-def admin_report_resolve(request: HttpRequest, report_id: int, payload: ResolveIn) -> ReportOut:
+def admin_report_resolve(
+    request: HttpRequest, report_id: int, payload: ReportResolveIn
+) -> ReportOut:
     report = services.report_resolve(
         actor=request.user, report_id=report_id, action=payload.action, note=payload.note
     )
@@ -226,8 +227,8 @@ class AuditFilters(Schema):
     actor: str = ""
     target_type: str = ""
     target_id: str = ""
-    since: datetime | None = None
-    until: datetime | None = None
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None
     limit: int = 100
     offset: int = 0
 

@@ -324,18 +324,6 @@ def document_kind(filename: str, head: bytes) -> str | None:
     return kind if any(head.startswith(m) for m in magics) else None
 
 
-# --- Rate limits ----------------------------------------------------------------------------
-
-
-def parse_rate(spec: str) -> tuple[int, int]:
-    """ "10/3600" → (10 requests, 3600 seconds). Raises ValueError when malformed."""
-    count, _, seconds = spec.partition("/")
-    n, s = int(count), int(seconds)
-    if n < 1 or s < 1:
-        raise ValueError(f"Bad rate {spec!r}: use <count>/<seconds>, both positive.")
-    return n, s
-
-
 # --- Reports and their actions --------------------------------------------------------------
 
 TARGET_TYPES = ("opportunity", "profile", "message")

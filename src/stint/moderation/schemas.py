@@ -14,7 +14,7 @@ class DocumentOut(Schema):
     size: int
 
 
-class VerificationOut(Schema):
+class VerificationRequestOut(Schema):
     id: int
     organisation_id: int
     organisation_name: str
@@ -52,7 +52,7 @@ class ReportOut(Schema):
     resolved_at: datetime | None
 
 
-class ResolveIn(Schema):
+class ReportResolveIn(Schema):
     action: Literal["dismiss", "hide_posting", "warn", "suspend_user", "unverify_employer"]
     note: str = Field("", max_length=2000)
 

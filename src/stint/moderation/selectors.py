@@ -3,7 +3,7 @@ employer's verification status and access to private documents."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from stint.moderation.models import (
 )
 from stint.opportunities.models import Opportunity, OpportunityStatus
 from stint.orgs import rules as org_rules
-from stint.orgs.models import Membership
+from stint.orgs.models import Membership, Organisation, OrgKind, OrgRole
 from stint.profiles.models import CandidateProfile
 
 
@@ -37,6 +37,9 @@ class Queue:
     verifications: list[VerificationRequest]
     reports: list[Report]
     postings: list[Opportunity]
+    # Unverified employers that have not asked yet: they wait too, and an admin
+    # may nudge them (the queue once said "0 waiting" while they were stuck).
+    unrequested: list[Organisation] = field(default_factory=list)
 
 
 def queue(actor: User, limit: int = 100) -> Queue:
@@ -58,7 +61,37 @@ def queue(actor: User, limit: int = 100) -> Queue:
             .select_related("employer", "created_by")
             .order_by("updated_at")[:limit]
         ),
+        unrequested=list(
+            Organisation.objects.filter(kind=OrgKind.EMPLOYER, verified_at__isnull=True)
+            .exclude(verification_requests__status=VerificationStatus.PENDING)
+            .order_by("created_at")[:limit]
+        ),
     )
+
+
+@dataclass(frozen=True)
+class VerificationState:
+    status: str  # verified | pending | refused | none
+    request: VerificationRequest | None
+    can_request: bool  # the viewer is an owner and may (re)submit
+
+
+def verification_state(org: Organisation, user: User | None) -> VerificationState | None:
+    """Where an employer stands and whether the viewer can act; None for institutions."""
+    if org.kind != OrgKind.EMPLOYER:
+        return None
+    latest = VerificationRequest.objects.filter(organisation=org).order_by("-created_at", "-pk")
+    last = latest.first()
+    is_owner = bool(
+        user is not None
+        and user.is_authenticated
+        and Membership.objects.filter(user=user, organisation=org, role=OrgRole.OWNER).exists()
+    )
+    if org.is_verified:
+        return VerificationState("verified", last, False)
+    if last is not None and last.status in (VerificationStatus.PENDING, VerificationStatus.REFUSED):
+        return VerificationState(str(last.status), last, is_owner)
+    return VerificationState("none", last, is_owner)
 
 
 def access_verification_request(*, actor: User, request_id: int) -> VerificationRequest:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from stint.accounts.models import User
 from stint.applications.models import Message
 from stint.applications.selectors import access_application
+from stint.core import ratelimit
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.moderation import rules
 from stint.moderation.middleware import current_request
@@ -324,6 +325,7 @@ def report_create(
 ) -> Report:
     if not actor.is_authenticated:
         raise Forbidden("Log in to report.")
+    ratelimit.hit("report_create", actor)
     if target_type not in rules.TARGET_TYPES:
         raise DomainError(
             "bad_target_type", "You can report a posting, a profile or a message.", "target_type"

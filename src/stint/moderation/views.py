@@ -18,7 +18,6 @@ from stint.moderation.forms import (
     ResolveForm,
     VerificationRequestForm,
 )
-from stint.moderation.ratelimit import rate_limited
 from stint.orgs.models import OrgRole
 from stint.orgs.selectors import access_organisation
 
@@ -84,7 +83,6 @@ def document_download(request: HttpRequest, document_id: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@rate_limited("report", "STINT_RATE_LIMIT_REPORT")
 def report(request: HttpRequest) -> HttpResponse:
     initial = {"target_type": request.GET.get("type", ""), "target_id": request.GET.get("id", "")}
     form = ReportForm(request.POST or None, initial=initial)

@@ -11,6 +11,8 @@ KINDS: dict[str, str] = {
     "offer.accepted": "A candidate accepted your offer",
     "offer.declined": "A candidate declined your offer",
     "offer.expired": "An offer expired",
+    "offer.withdrawn": "An employer withdrew or revised an offer to you",
+    "offer.countered": "A candidate proposed another fee for your offer",
     "message.received": "A new message in an application thread",
     "invite.received": "An employer invited you to apply",
     "opportunity.saved_search_match": "New opportunities for a saved search",

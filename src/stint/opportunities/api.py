@@ -21,16 +21,19 @@ from stint.opportunities.schemas import (
     FitOut,
     HiddenOut,
     HideIn,
+    HoldReasonOut,
     OpportunityDetailOut,
     OpportunityIn,
     OpportunityPatch,
     PostingFields,
+    PostingHoldOut,
     PostingSummaryOut,
     QuestionOut,
     RecommendationOut,
     RecommendationsOut,
     SavedSearchIn,
     SavedSearchOut,
+    SkillFactOut,
     SkillOptionOut,
     SkillSuggestionOut,
     StatusIn,
@@ -84,6 +87,12 @@ def _fit(fit: FitView | None) -> FitOut | None:
         excluded_because=fit.excluded_because,
         explanation=fit.explanation,
         engine_version=fit.engine_version,
+        match_percent=fit.match_percent,
+        band=fit.band,
+        band_label=fit.band_label,
+        match_help=fit.match_help,
+        reader=fit.reader,
+        skills=[SkillFactOut(**f) for f in fit.skills],
     )
 
 
@@ -109,6 +118,26 @@ def _detail(request: HttpRequest, o: Opportunity) -> OpportunityDetailOut:
         fit=_fit(insight.fit) if insight else None,
         worth=insight.worth if insight else None,
         hidden=selectors.is_hidden(user, o),
+        review=_hold(o) if can_manage else None,
+    )
+
+
+def _hold(o: Opportunity) -> PostingHoldOut | None:
+    hold = selectors.posting_hold(o)
+    if hold is None:
+        return None
+    return PostingHoldOut(
+        status=hold.status,
+        reasons=[
+            HoldReasonOut(
+                code=str(f.get("code", "")),
+                field=f.get("field") or None,
+                message=str(f.get("message", "")),
+            )
+            for f in hold.reasons
+        ],
+        refusal_reason=hold.refusal_reason,
+        next_step=hold.next_step,
     )
 
 
@@ -230,15 +259,24 @@ def org_postings(request: HttpRequest, org_id: int) -> list[PostingSummaryOut]:
     response={200: BrowseOut, **ERRORS},
     summary="Browse and search published opportunities",
 )
-def browse(request: HttpRequest, filters: Query[BrowseFilters], page: int = 1) -> BrowseOut:
+def browse(
+    request: HttpRequest,
+    filters: Query[BrowseFilters],
+    page: int = Query(1, ge=1, description="From 1; a page past the last one is empty"),
+) -> BrowseOut:
     query = selectors.BrowseQuery.from_params(filters.dict())
     result = selectors.browse_page(request.user, query, page)
+    # The paginator falls back to the last page; the API answers what was asked:
+    # a page past the end is an empty page, never silently another one.
+    past_end = result.page.number != page
     return BrowseOut(
         total=result.total,
         total_capped=result.total_capped,
-        page=result.page.number,
+        page=page,
         pages=result.page.paginator.num_pages,
-        items=[
+        items=[]
+        if past_end
+        else [
             BrowseItemOut(**_fields(item.opportunity), match=_fit(item.fit))
             for item in result.items
         ],
@@ -346,6 +384,9 @@ def recommendations(request: HttpRequest, k: int = 10) -> RecommendationsOut:
                 worth=r.worth["sentences"],
                 hourly_pay_minor=r.worth["hourly_pay_minor"],
                 currency=r.worth["currency"],
+                match_percent=r.fit.match_percent,
+                band=r.fit.band,
+                band_label=r.fit.band_label,
             )
             for r in recs.items
         ],

@@ -8,13 +8,14 @@ it, skills included), the employer's name and the language. A changed posting is
 a new key, so nothing is invalidated by hand and a stale card is never served.
 
 What differs per person (the match line, the hide form with its CSRF token) is
-not cached: `card_for` adds it around the cached part.
+not cached: `card` adds it around the cached part.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from functools import cache as memoise
 from typing import Any
 
 from django.core.cache import cache
@@ -27,12 +28,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from stint.matching.templatetags.skill_names import match_badge
 from stint.opportunities.models import Opportunity
 
 # What a page must load for `bodies` to find its cards (and for the hide form).
 CARD_KEY_FIELDS = ("id", "title", "updated_at", "employer__name")
 CARD_TTL = 24 * 60 * 60  # seconds; keys change with the content, this only frees memory
-_VERSION = "v1"  # bump when _card_body.html changes
+_VERSION = "v2"  # bump when _card_body.html changes
 
 
 def _key(o: Opportunity) -> str:
@@ -66,39 +68,48 @@ def bodies(opportunities: Sequence[Opportunity]) -> dict[int, SafeString]:
     return {pk: mark_safe(found[key]) for pk, key in keys.items()}
 
 
-_hide_options: dict[str, SafeString] = {}  # per language: the same on every card
-
-
-def hide_options() -> SafeString:
+@memoise
+def _hide_options(language: str) -> SafeString:
+    """The reasons' <option>s: the same on every card of a language."""
     from stint.opportunities.forms import HideForm  # forms import services; keep this light
 
-    language = get_language()
-    if language not in _hide_options:
-        choices: Iterable[tuple[Any, Any]] = HideForm.base_fields["reason"].choices  # type: ignore[attr-defined]
-        _hide_options[language] = format_html_join(
-            "", '<option value="{}">{}</option>', ((v, str(label)) for v, label in choices)
-        )
-    return _hide_options[language]
+    choices: Iterable[tuple[Any, Any]] = HideForm.base_fields["reason"].choices  # type: ignore[attr-defined]
+    return format_html_join(
+        "", '<option value="{}">{}</option>', ((v, str(label)) for v, label in choices)
+    )
 
 
-def hide_form(o: Opportunity, request: HttpRequest, csrf_token: str | None = None) -> SafeString:
-    """The per-person "hide" form: a CSRF token of this session, and `next` back
-    to the page it was shown on. Pass the page's `csrf_token` (each `get_token`
-    call masks the secret anew, which costs more than the rest of the form)."""
+def hide_form(
+    o: Opportunity,
+    request: HttpRequest,
+    csrf_token: str | None = None,
+    *,
+    button: str = "Hide",
+    back: bool = True,
+) -> SafeString:
+    """The per-person "hide" form: a CSRF token of this session and, with `back`,
+    `next` back to the page it was shown on. Pass the page's `csrf_token` (each
+    `get_token` call masks the secret anew, which costs more than the rest of the
+    form)."""
+    next_input = (
+        format_html('<input type="hidden" name="next" value="{}">', request.get_full_path())
+        if back
+        else ""
+    )
     return format_html(
         '<form method="post" action="{}" class="inline">'
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-        '<input type="hidden" name="next" value="{}">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}'
         '<label for="hide-{}" class="sr-only">Why hide {}?</label>'
         '<select name="reason" id="hide-{}">{}</select>'
-        '<button type="submit" class="link">Hide</button></form>',
+        '<button type="submit" class="link">{}</button></form>',
         reverse("opportunity_hide", args=[o.pk]),
         csrf_token or get_token(request),
-        request.get_full_path(),
+        next_input,
         o.pk,
         o.title,
         o.pk,
-        hide_options(),
+        _hide_options(get_language()),
+        button,
     )
 
 
@@ -123,7 +134,7 @@ def card(
             )
         else:
             why = f": {fit.explanation[0]}" if fit.explanation else ""
-            parts.append(format_html("<p>Match {}%{}</p>", round(fit.score * 100), why))
+            parts.append(format_html("<p>{}{}</p>", _match_badge(fit), why))
     if hide and request.user.is_authenticated:
         parts.append(hide_form(o, request, csrf_token))
     return format_html(
@@ -133,38 +144,38 @@ def card(
     )
 
 
+def _match_badge(fit: Any) -> SafeString:
+    """The band and calibrated percentage ("Strong match · 92%"), what it means on
+    hover; a bare percentage for a fit without a band."""
+    if getattr(fit, "band_label", ""):
+        return match_badge(fit)
+    return format_html('<span class="badge">match {}%</span>', round(fit.score * 100))
+
+
 def recommendation(r: Any, *, request: HttpRequest, csrf_token: str | None) -> SafeString:
     """One "recommended for you" item (`matching.recommend.Recommendation`): why it
     matches, whether it is worth the time, and a "not for me" form. Built here
     rather than in a template: twenty of them were most of the page's CPU."""
     o = r.opportunity
-    token = csrf_token or get_token(request)
     return format_html(
         '<li class="card recommendation" id="rec-{pk}">\n'
         '  <h3><a href="{url}">{title}</a>\n'
-        '    <span class="badge ok">match {score}%</span></h3>\n'
+        "    {score}</h3>\n"
         "  <p>{employer} · {hours} hours · {mode}</p>\n"
         "  <p><strong>Why this matches:</strong></p>\n"
         "  <ul>{why}</ul>\n"
         "  <p><strong>Is it worth your time?</strong></p>\n"
         "  <ul>{worth}</ul>\n"
-        '  <form method="post" action="{hide}" class="inline">'
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{token}">\n'
-        '    <label for="hide-{pk}" class="sr-only">Why hide {title}?</label>\n'
-        '    <select name="reason" id="hide-{pk}">{options}</select>\n'
-        '    <button type="submit" class="link">Not for me</button>\n'
-        "  </form>\n"
+        "  {hide}\n"
         "</li>",
         pk=o.pk,
         url=reverse("opportunity_detail", args=[o.pk]),
         title=o.title,
-        score=round(r.fit.score * 100),
+        score=_match_badge(r.fit),
         employer=o.employer.name,
         hours=o.estimated_hours,
         mode=o.get_work_mode_display(),
         why=format_html_join("", "<li>{}</li>", ((line,) for line in r.fit.explanation)),
         worth=format_html_join("", "<li>{}</li>", ((line,) for line in r.worth["sentences"])),
-        hide=reverse("opportunity_hide", args=[o.pk]),
-        token=token,
-        options=hide_options(),
+        hide=hide_form(o, request, csrf_token, button="Not for me", back=False),
     )

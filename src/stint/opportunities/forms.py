@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from stint.core.money import CURRENCY_CHOICES, CURRENCY_EXPONENTS
+from stint.core.money import CURRENCY_CHOICES, CURRENCY_EXPONENTS, amount_refusal
 from stint.opportunities import rules
 from stint.opportunities.models import Need, Visibility, WorkMode
 from stint.opportunities.services import HIDE_REASONS, Posting, Question, SkillNeed
@@ -100,6 +100,10 @@ class OpportunityForm(forms.Form):
             except ValueError:
                 places = CURRENCY_EXPONENTS.get(currency, 2)
                 self.add_error("fee", f"{currency} amounts have at most {places} decimal places.")
+            else:
+                too_much = amount_refusal(d["fee_minor"], currency)
+                if too_much:
+                    self.add_error("fee", too_much)
         return d
 
     def to_posting(self) -> Posting:

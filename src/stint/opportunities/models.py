@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from stint.core.money import CURRENCY_CHOICES
+from stint.core.money import CURRENCY_CHOICES, MAX_AMOUNT_MINOR
 
 
 class OpportunityStatus(models.TextChoices):
@@ -105,6 +105,9 @@ class Opportunity(models.Model):
                 name="opportunity_hours_5_to_40",
             ),
             models.CheckConstraint(condition=Q(fee_minor__gt=0), name="opportunity_paid"),
+            models.CheckConstraint(
+                condition=Q(fee_minor__lte=MAX_AMOUNT_MINOR), name="opportunity_fee_bounded"
+            ),
             models.CheckConstraint(
                 condition=Q(openings__gte=1), name="opportunity_openings_positive"
             ),

@@ -103,6 +103,18 @@ class Terms:
     essential_skill_ids: frozenset[str] = field(default_factory=frozenset)
 
 
+def suggestions_refusal(*, status: str, employer_verified: bool) -> str | None:
+    """Why an employer may not browse suggested candidates for this posting (None:
+    they may). Candidates' names and skills are shown only to verified
+    organisations, and only for work candidates can actually apply to. The page
+    and the API both ask this one rule."""
+    if not employer_verified:
+        return "Suggested candidates are shown once your organisation is verified."
+    if status != "published":
+        return "Suggested candidates are shown once the opportunity is published."
+    return None
+
+
 def _lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 

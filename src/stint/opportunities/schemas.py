@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from stint.core.money import MAX_AMOUNT_MINOR
+
 SortName = Literal["newest", "pay", "match"]
 WorkModeName = Literal["remote", "hybrid", "onsite"]
 
@@ -28,7 +30,9 @@ class PostingFields(Schema):
     deliverables: str = Field("", max_length=5000)
     industry: str = Field("", max_length=80)
     estimated_hours: int = Field(..., description="5 to 40")
-    fee_minor: int = Field(..., ge=0, description="Fixed fee in minor units")
+    fee_minor: int = Field(
+        ..., ge=0, le=MAX_AMOUNT_MINOR, description="Fixed fee in minor units (at most 100000000)"
+    )
     currency: str = Field("USD", max_length=3)
     apply_by: date | None = None
     start_date: date | None = None
@@ -57,7 +61,7 @@ class OpportunityPatch(Schema):
     deliverables: str | None = Field(None, max_length=5000)
     industry: str | None = Field(None, max_length=80)
     estimated_hours: int | None = None
-    fee_minor: int | None = Field(None, ge=0)
+    fee_minor: int | None = Field(None, ge=0, le=MAX_AMOUNT_MINOR)
     currency: str | None = Field(None, max_length=3)
     apply_by: date | None = None
     start_date: date | None = None
@@ -87,11 +91,36 @@ class QuestionOut(Schema):
     required: bool
 
 
+class SkillFactOut(Schema):
+    """One asked skill for this candidate: held, covered by a related skill they
+    list (`via_name`, at `via_level`), or missing. `name` is the plain name people
+    use; `label` the ESCO label."""
+
+    id: str
+    name: str
+    label: str
+    need: str
+    level: int
+    status: str  # "have" | "related" | "missing"
+    via_id: str | None = None
+    via_name: str = ""
+    via_label: str = ""
+    via_level: int | None = None
+    toward_goal: bool = False
+
+
 class FitOut(Schema):
-    score: float
+    score: float  # the engine's raw score in [0, 1]
     excluded_because: list[str]
     explanation: list[str]
     engine_version: str
+    # `score` against someone with every asked skill at the asked level, 0..100
+    match_percent: int = 0
+    band: str = ""  # "strong" | "good" | "partial" | "weak" | "excluded"
+    band_label: str = ""  # "Strong match", …
+    match_help: str = ""  # what the percentage means
+    reader: str = "candidate"  # who the sentences are worded for
+    skills: list[SkillFactOut] = []
 
 
 class ClarityCheckOut(Schema):
@@ -147,6 +176,21 @@ class BrowseOut(Schema):
     items: list[BrowseItemOut]
 
 
+class HoldReasonOut(Schema):
+    code: str
+    field: str | None = None
+    message: str
+
+
+class PostingHoldOut(Schema):
+    """Why a posting is held for an admin's review, or was last refused (managers only)."""
+
+    status: str  # in_review | refused
+    reasons: list[HoldReasonOut] = Field(default_factory=list)
+    refusal_reason: str = ""
+    next_step: str
+
+
 class OpportunityDetailOut(OpportunityOut):
     allowed_institution_ids: list[int]
     questions: list[QuestionOut]
@@ -157,6 +201,7 @@ class OpportunityDetailOut(OpportunityOut):
     fit: FitOut | None = None
     worth: list[str] | None = None
     hidden: bool = False
+    review: PostingHoldOut | None = None
 
 
 class PostingSummaryOut(Schema):
@@ -227,7 +272,8 @@ class SuggestIn(Schema):
 
 class SkillSuggestionOut(Schema):
     id: str
-    label: str
+    label: str  # the ESCO / O*NET label
+    name: str = ""  # the plain name a person would use ("Python", "spreadsheets")
     confidence: float
     evidence: str
 
@@ -241,6 +287,9 @@ class RecommendationOut(Schema):
     worth: list[str]
     hourly_pay_minor: int
     currency: str
+    match_percent: int = 0
+    band: str = ""
+    band_label: str = ""
 
 
 class RecommendationsOut(Schema):

@@ -55,6 +55,16 @@ def is_member(user: User, organisation_id: int) -> bool:
     )
 
 
+def visible_to_institution_q(institution_id: int) -> Q:
+    """Opportunities an institution's students may see: public ones, and the ones
+    made exclusive to this institution. Endorsements and programs both use it."""
+    through = Opportunity.allowed_institutions.through
+    return Q(visibility=Visibility.PUBLIC) | Q(
+        visibility=Visibility.INSTITUTIONS,
+        pk__in=through.objects.filter(organisation_id=institution_id).values("opportunity_id"),
+    )
+
+
 def visible_q(user: User) -> Q:
     """Opportunities the user may see, whatever their status: public ones;
     institution-only ones for students affiliated with an allowed institution;
@@ -426,3 +436,39 @@ def saved_search_matches(search: SavedSearch) -> QuerySet[Opportunity]:
     since = search.last_notified_at or search.created_at
     query = BrowseQuery.from_params({**search.query, "sort": "newest"})
     return browse(search.user, query).filter(published_at__gt=since)
+
+
+@dataclass(frozen=True)
+class PostingHold:
+    status: str  # in_review | refused
+    reasons: list[dict[str, Any]]
+    refusal_reason: str
+    next_step: str
+
+
+def posting_hold(o: Opportunity) -> PostingHold | None:
+    """Why a posting waits for an admin, or why it was last refused, in the words the
+    employer sees on the page and in the API (issue 14 item 17)."""
+    flags = [f for f in (o.review_flags or []) if isinstance(f, dict)]
+    if o.status == OpportunityStatus.IN_REVIEW:
+        return PostingHold(
+            "in_review",
+            flags,
+            "",
+            "Held for review: waiting for a platform admin to approve or refuse it.",
+        )
+    # Decisions live in moderation (a higher app); read through the reverse relation.
+    last = getattr(o, "reviews_by_admins", None)
+    decision = last.order_by("-decided_at", "-pk").first() if last is not None else None
+    if (
+        o.status == OpportunityStatus.DRAFT
+        and decision is not None
+        and decision.decision == "refused"
+    ):
+        return PostingHold(
+            "refused",
+            list(decision.flags or []),
+            decision.reason,
+            "A platform admin refused it: edit it as the reason says, then publish again.",
+        )
+    return None

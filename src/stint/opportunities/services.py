@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from stint.accounts.models import User
 from stint.core.errors import ConflictError, DomainError, NotFound
-from stint.core.money import CURRENCY_EXPONENTS
+from stint.core.money import CURRENCY_EXPONENTS, amount_refusal
 from stint.core.tasks import enqueue_on_commit
+from stint.core.text import single_line
 from stint.matching.engine import skill_label
 from stint.matching.postings import clarity_for
 from stint.matching.tasks import opportunity_changed
@@ -151,10 +152,12 @@ def _text(value: str, name: str, label: str, *, maximum: int, minimum: int = 0) 
 
 def _clean(posting: Posting, *, filled_count: int = 0) -> Posting:
     """Check every field; raise a DomainError naming the first field at fault."""
-    title = _text(posting.title, "title", "A title", maximum=140, minimum=3)
+    title = single_line(_text(posting.title, "title", "A title", maximum=140, minimum=3), "title")
     summary = _text(posting.summary, "summary", "A summary", maximum=5000, minimum=1)
     deliverables = _text(posting.deliverables, "deliverables", "Deliverables", maximum=5000)
-    industry = _text(posting.industry, "industry", "The industry", maximum=80)
+    industry = single_line(
+        _text(posting.industry, "industry", "The industry", maximum=80), "industry"
+    )
 
     hours = posting.estimated_hours
     if not rules.MIN_HOURS <= hours <= rules.MAX_HOURS:
@@ -171,6 +174,9 @@ def _clean(posting: Posting, *, filled_count: int = 0) -> Posting:
             "Choose one of the supported currencies: " + ", ".join(CURRENCY_EXPONENTS) + ".",
             "currency",
         )
+    too_much = amount_refusal(posting.fee_minor, currency)
+    if too_much:
+        raise DomainError("fee_too_high", too_much, "fee")
     minimum = settings.STINT_MIN_HOURLY_RATE_MINOR
     if posting.fee_minor <= 0 or not rules.pays_enough(posting.fee_minor, hours, minimum):
         raise DomainError("fee_too_low", rules.pay_too_low_message(currency, hours, minimum), "fee")

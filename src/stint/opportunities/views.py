@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import cache as memoise
 from typing import Any
 
 from django.contrib import messages
@@ -88,14 +89,10 @@ def _filter_form(request: HttpRequest, form: BrowseForm, query: selectors.Browse
     return mark_safe(cache.get_or_set(key, render_form, 60 * 60))
 
 
-_SAVED_FORMS: dict[str, str] = {}  # per language: an empty form is the same on every page
-
-
-def _saved_search_form() -> str:
-    language = get_language()
-    if language not in _SAVED_FORMS:
-        _SAVED_FORMS[language] = str(SavedSearchForm())
-    return mark_safe(_SAVED_FORMS[language])  # rendered by Django, escaped
+@memoise
+def _saved_search_form(language: str) -> str:
+    """The empty "save this search" form: the same on every page of a language."""
+    return mark_safe(str(SavedSearchForm()))  # rendered by Django, escaped
 
 
 @require_GET
@@ -116,7 +113,7 @@ def browse(request: HttpRequest) -> HttpResponse:
             "result": result,
             "card_bodies": cards.bodies([item.opportunity for item in result.items]),
             "querystring": querystring.urlencode(),
-            "saved_form": _saved_search_form(),
+            "saved_form": _saved_search_form(get_language()),
             "hide_form": HideForm(),
         },
     )
@@ -137,6 +134,7 @@ def detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
             "transitions": rules.allowed_transitions(opportunity.status) if can_manage else [],
             "application_count": selectors.application_count(opportunity) if can_manage else None,
             "clarity": selectors.clarity_of(opportunity) if can_manage else None,
+            "hold": selectors.posting_hold(opportunity) if can_manage else None,
             "insight": selectors.insight_for(request.user, opportunity),
             "hidden": selectors.is_hidden(request.user, opportunity),
             "hide_form": HideForm(),
@@ -328,7 +326,8 @@ def skill_suggest(request: HttpRequest) -> HttpResponse:
     text = " ".join(request.POST.get(k, "") for k in ("title", "summary", "deliverables"))[:10000]
     already = set(request.POST.getlist("skill_id"))
     rows = [
-        {"id": s["id"], "label": s["label"], "need": Need.NICE, "level": 2, "checked": False}
+        # the plain name ("Python", not "Python (computer programming)")
+        {"id": s["id"], "label": s["name"], "need": Need.NICE, "level": 2, "checked": False}
         for s in suggest_skills(text, 12)
         if s["id"] not in already
     ]

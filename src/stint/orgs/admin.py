@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from stint.orgs.models import Affiliation, InstitutionDomain, Invitation, Membership, Organisation
 
@@ -15,6 +17,18 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "slug")
     inlines = (MembershipInline,)
+    actions = ("verify_employers",)
+
+    @admin.action(description="Verify selected employers (prefer the moderation queue)")
+    def verify_employers(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        # Through the service, so the same checks and audit apply as in the queue.
+        from stint.orgs.services import organisation_set_verified
+
+        done = 0
+        for org in queryset.filter(kind="employer", verified_at__isnull=True):
+            organisation_set_verified(actor=request.user, organisation_id=org.pk, verified=True)  # type: ignore[arg-type]
+            done += 1
+        self.message_user(request, f"{done} employer(s) verified.", messages.SUCCESS)
 
 
 @admin.register(Invitation)

@@ -156,7 +156,7 @@ def invitation_create(
 
 
 @router.delete(
-    "/invitations/{invitation_id}", response={200: InvitationOut, **ERRORS}, summary="Revoke"
+    "/invitations/{int:invitation_id}", response={200: InvitationOut, **ERRORS}, summary="Revoke"
 )
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> InvitationOut:
     return _invitation(services.invitation_revoke(actor=request.user, invitation_id=invitation_id))

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from stint.accounts.models import User
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.core.tasks import enqueue_on_commit
+from stint.core.text import single_line, web_url
 from stint.orgs import rules
 from stint.orgs.models import (
     Affiliation,
@@ -41,7 +42,7 @@ def _unique_slug(name: str) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = name.strip()
+    name = single_line(name, "name")
     if len(name) < 2:
         raise DomainError(
             "name_required", "Give the organisation a name of at least 2 characters.", "name"
@@ -61,7 +62,7 @@ def organisation_create(
         kind=kind,
         name=_clean_name(name),
         slug=_unique_slug(name),
-        website=website.strip(),
+        website=web_url(website, "website"),
         description=description.strip(),
     )
     Membership.objects.create(organisation=org, user=actor, role=OrgRole.OWNER)
@@ -84,7 +85,7 @@ def organisation_update(
     if name is not None:
         org.name = _clean_name(name)
     if website is not None:
-        org.website = website.strip()
+        org.website = web_url(website, "website")
     if description is not None:
         if len(description) > 4000:
             raise DomainError(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from stint.accounts.mfa import require_second_factor
 from stint.core.schemas import ERRORS
 from stint.payments import selectors, services
 from stint.payments.models import Payout
@@ -123,6 +124,7 @@ def payment_setup_get(request: HttpRequest, org_id: int) -> SetupOut:
     summary="Employer owners and admins: add a payment method (returns the setup page URL)",
 )
 def payment_setup_start(request: HttpRequest, org_id: int, payload: PaymentSetupIn) -> SetupOut:
+    require_second_factor(request.user)  # what escrow is funded from
     result = services.payment_setup_start(
         actor=request.user, organisation_id=org_id, billing_email=payload.billing_email
     )
@@ -136,6 +138,7 @@ def payment_setup_start(request: HttpRequest, org_id: int, payload: PaymentSetup
     summary="Employer owners and admins: read the last payment setup again from the provider",
 )
 def payment_setup_refresh(request: HttpRequest, org_id: int) -> SetupOut:
+    require_second_factor(request.user)  # what escrow is funded from
     result = services.payment_setup_refresh(actor=request.user, organisation_id=org_id)
     org, account = selectors.access_employer_setup(actor=request.user, organisation_id=org_id)
     return _setup(selectors.payment_setup_for(org, account), result)

@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stint.accounts.models import User
-from stint.core import metrics
+from stint.core import jobs, metrics
 from stint.core.errors import ConflictError, DomainError, NotFound
 from stint.core.money import CURRENCY_EXPONENTS, Money
 from stint.core.tasks import enqueue_on_commit
@@ -1264,12 +1264,15 @@ def retry_pending() -> int:
         .distinct()
     )
     for candidate_id in list(held):
-        payouts_release_held(candidate_id=candidate_id)
+        with jobs.each_row("payments.release_held", candidate_id):
+            payouts_release_held(candidate_id=candidate_id)
     refunds, payouts = pending_operations()
     for pk in refunds:
-        refund_execute(operation_id=pk)
+        with jobs.each_row("payments.retry_refund", pk):
+            refund_execute(operation_id=pk)
     for pk in payouts:
-        payout_execute(payout_id=pk)
+        with jobs.each_row("payments.retry_payout", pk):
+            payout_execute(payout_id=pk)
     return len(refunds) + len(payouts)
 
 

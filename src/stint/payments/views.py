@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from stint.accounts.mfa import second_factor_required
 from stint.core.errors import DomainError, NotFound
 from stint.core.forms import apply_domain_error
 from stint.core.money import CURRENCY_EXPONENTS
@@ -145,6 +146,7 @@ def payout_setup_link(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@second_factor_required  # what escrow is funded from
 def org_payment_setup(request: HttpRequest, org_id: int) -> HttpResponse:
     """An employer's payment setup (owners and admins); the organisation page shows
     the same status with the same form."""
@@ -169,6 +171,7 @@ def org_payment_setup(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@second_factor_required  # what escrow is funded from
 def org_payment_setup_return(request: HttpRequest, org_id: int) -> HttpResponse:
     """Stripe Checkout's success URL (`?session_id=cs_…`): read the setup back."""
     try:

@@ -38,7 +38,7 @@ class CandidateProfileAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "headline")
     raw_id_fields = ("user",)
     # The resume is private: no media URL, only the access-checked page.
-    exclude = ("resume", "resume_text", "resume_suggestions")
+    exclude = ("resume", "resume_text", "resume_suggestions", "resume_on_profile")
     readonly_fields = ("profile_page", "resume_filename", "resume_uploaded_at")
     inlines = (SkillInline, GoalInline, EducationInline, WindowInline)
 

@@ -26,10 +26,10 @@ from stint.profiles.schemas import (
     ProfilePatch,
     ResumeConfirmIn,
     ResumeOut,
-    SkillIn,
+    SkillClaimIn,
+    SkillClaimOut,
     SkillLevelIn,
     SkillOption,
-    SkillOut,
     SuggestionOut,
     WindowIn,
     WindowOut,
@@ -39,8 +39,10 @@ from stint.profiles.views import resume_response
 router = Router()
 
 
-def _skill(s: SkillClaim) -> SkillOut:
-    return SkillOut(id=s.pk, skill_id=s.skill_id, label=s.label, level=s.level, source=s.source)
+def _skill(s: SkillClaim) -> SkillClaimOut:
+    return SkillClaimOut(
+        id=s.pk, skill_id=s.skill_id, label=s.label, level=s.level, source=s.source
+    )
 
 
 def _goal(g: CareerGoal) -> GoalOut:
@@ -70,6 +72,7 @@ def _resume(p: CandidateProfile) -> ResumeOut | None:
         uploaded_at=p.resume_uploaded_at,
         download_url=reverse("api-1:profile_resume_download", args=[p.user_id]),
         suggestions=[SuggestionOut(**s) for s in p.resume_suggestions],
+        already_on_profile=[SuggestionOut(**s) for s in p.resume_on_profile],
     )
 
 
@@ -125,16 +128,16 @@ def profile_of_user(request: HttpRequest, user_id: int) -> ProfileOut:
 # --- Skills ----------------------------------------------------------------------------------
 
 
-@router.post("/profile/skills", response={201: SkillOut, **ERRORS}, summary="Add a skill")
-def skill_add(request: HttpRequest, payload: SkillIn) -> Status[SkillOut]:
+@router.post("/profile/skills", response={201: SkillClaimOut, **ERRORS}, summary="Add a skill")
+def skill_add(request: HttpRequest, payload: SkillClaimIn) -> Status[SkillClaimOut]:
     claim = services.skill_add(actor=request.user, skill_id=payload.skill_id, level=payload.level)
     return Status(201, _skill(claim))
 
 
 @router.patch(
-    "/profile/skills/{claim_id}", response={200: SkillOut, **ERRORS}, summary="Change a level"
+    "/profile/skills/{claim_id}", response={200: SkillClaimOut, **ERRORS}, summary="Change a level"
 )
-def skill_update(request: HttpRequest, claim_id: int, payload: SkillLevelIn) -> SkillOut:
+def skill_update(request: HttpRequest, claim_id: int, payload: SkillLevelIn) -> SkillClaimOut:
     return _skill(services.skill_update(actor=request.user, claim_id=claim_id, level=payload.level))
 
 
@@ -219,10 +222,10 @@ def resume_upload(request: HttpRequest, resume: File[UploadedFile]) -> Status[Re
 
 @router.post(
     "/profile/resume/confirm",
-    response={200: list[SkillOut], **ERRORS},
+    response={200: list[SkillClaimOut], **ERRORS},
     summary="Add suggested skills you confirm; the rest are dismissed",
 )
-def resume_confirm(request: HttpRequest, payload: ResumeConfirmIn) -> list[SkillOut]:
+def resume_confirm(request: HttpRequest, payload: ResumeConfirmIn) -> list[SkillClaimOut]:
     levels = {item.skill_id: item.level for item in payload.skills}
     return [_skill(s) for s in services.resume_confirm(actor=request.user, levels=levels)]
 

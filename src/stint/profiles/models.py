@@ -45,8 +45,12 @@ class CandidateProfile(models.Model):
     resume_filename = models.CharField(max_length=200, blank=True)  # as the candidate named it
     resume_text = models.TextField(blank=True)
     # Skills the engine found in the resume, waiting for the candidate to confirm:
-    # [{"id", "label", "confidence", "evidence"}]. Nothing becomes a SkillClaim without that.
+    # [{"id", "label", "name", "confidence", "evidence"}]. Nothing becomes a SkillClaim
+    # without that.
     resume_suggestions = models.JSONField(default=list, blank=True)
+    # Skills the resume names that were already on the profile at upload (same shape), so
+    # the page can say "already on your profile" instead of "no new skills".
+    resume_on_profile = models.JSONField(default=list, blank=True)
     resume_uploaded_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -20,7 +20,7 @@ class ProfilePatch(Schema):
     links: list[str] | None = Field(None, description="Up to 5 http(s) URLs")
 
 
-class SkillIn(Schema):
+class SkillClaimIn(Schema):
     skill_id: str = Field(..., max_length=64, description="A skill id from GET /taxonomy/skills")
     level: int = Field(2, description="1 basic, 2 intermediate, 3 advanced, 4 expert")
 
@@ -29,7 +29,7 @@ class SkillLevelIn(Schema):
     level: int = Field(..., description="1 basic, 2 intermediate, 3 advanced, 4 expert")
 
 
-class SkillOut(Schema):
+class SkillClaimOut(Schema):
     id: int
     skill_id: str
     label: str
@@ -78,7 +78,8 @@ class WindowOut(Schema):
 
 class SuggestionOut(Schema):
     id: str
-    label: str
+    label: str  # the ESCO / O*NET label
+    name: str = ""  # the plain name a person would use ("Python", "spreadsheets")
     confidence: float
     evidence: str
 
@@ -87,7 +88,8 @@ class ResumeOut(Schema):
     filename: str
     uploaded_at: datetime | None
     download_url: str
-    suggestions: list[SuggestionOut]
+    suggestions: list[SuggestionOut]  # new skills, to confirm
+    already_on_profile: list[SuggestionOut] = []  # named in the resume, already claimed
 
 
 class ConfirmItem(Schema):
@@ -121,7 +123,7 @@ class ProfileOut(Schema):
     industries: list[str]
     links: list[str]
     education: list[EducationOut]
-    skills: list[SkillOut]
+    skills: list[SkillClaimOut]
     goals: list[GoalOut]
     windows: list[WindowOut]
     resume: ResumeOut | None

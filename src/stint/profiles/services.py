@@ -426,12 +426,15 @@ def resume_upload(*, actor: User, file: Upload) -> CandidateProfile:
             "resume_unreadable", f"We could not read your resume: {exc}.", "resume"
         ) from exc
     claimed = set(profile.skills.values_list("skill_id", flat=True))
-    suggestions = [s for s in engine.suggest_skills(text) if s["id"] not in claimed]
+    found = engine.suggest_skills(text)
+    suggestions = [s for s in found if s["id"] not in claimed]
+    on_profile = [s for s in found if s["id"] in claimed]
     old_name = profile.resume.name
     profile.resume.save(f"{secrets.token_hex(16)}.{kind}", ContentFile(data), save=False)
     profile.resume_filename = filename
     profile.resume_text = text
     profile.resume_suggestions = suggestions
+    profile.resume_on_profile = on_profile
     profile.resume_uploaded_at = profile.updated_at = timezone.now()
     try:
         profile.save()
@@ -481,8 +484,9 @@ def resume_confirm(*, actor: User, levels: Mapping[str, int]) -> list[SkillClaim
         except IntegrityError:  # pragma: no cover - the profile row is locked
             continue
     profile.resume_suggestions = []
+    profile.resume_on_profile = []
     profile.updated_at = timezone.now()
-    profile.save(update_fields=["resume_suggestions", "updated_at"])
+    profile.save(update_fields=["resume_suggestions", "resume_on_profile", "updated_at"])
     _changed(profile)
     return created
 
@@ -498,6 +502,7 @@ def resume_remove(*, actor: User) -> None:
     profile.resume_filename = ""
     profile.resume_text = ""
     profile.resume_suggestions = []
+    profile.resume_on_profile = []
     profile.resume_uploaded_at = None
     profile.updated_at = timezone.now()
     profile.save()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from stint.core.errors import DomainError, Forbidden, NotFound
 from stint.core.files import private_download
-from stint.core.forms import apply_domain_error
+from stint.core.forms import apply_domain_error, submit_showing_every_error
 from stint.matching import engine
 from stint.profiles import rules, selectors, services
 from stint.profiles.forms import (
@@ -110,8 +110,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = _own_profile(request)
     form = ProfileForm(request.POST or None, initial=ProfileForm.initial_from(profile))
     if request.method == "POST" and form.is_valid():
-        with apply_domain_error(form):
-            services.profile_update(actor=request.user, **form.cleaned_data)
+        saved = submit_showing_every_error(
+            form, services.profile_update, fixed={"actor": request.user}, fields=form.cleaned_data
+        )
+        if saved is not None:
             messages.success(request, "Your profile is saved.")
             return redirect("profile_mine")
     return render(
@@ -299,16 +301,32 @@ def resume(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         with apply_domain_error(form):
             profile = services.resume_upload(actor=request.user, file=form.cleaned_data["resume"])
-            found = len(profile.resume_suggestions)
-            messages.success(
-                request,
-                f"Resume uploaded. We found {found} skill{'s' if found != 1 else ''} "
-                "for you to confirm."
-                if found
-                else "Resume uploaded. We found no new skills in it; add them below.",
-            )
+            messages.success(request, _resume_message(profile))
             return redirect("profile_mine")
     return _page(request, profile, resume_form=form)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _resume_message(profile: CandidateProfile) -> str:
+    """What the upload found: new skills to confirm and those already on the profile."""
+    new, present = len(profile.resume_suggestions), len(profile.resume_on_profile)
+    if new and present:
+        return (
+            f"Resume uploaded. We found {_plural(new, 'new skill')} for you to confirm; "
+            f"{_plural(present, 'skill')} in it {'are' if present != 1 else 'is'} "
+            "already on your profile."
+        )
+    if new:
+        return f"Resume uploaded. We found {_plural(new, 'skill')} for you to confirm."
+    if present:
+        return (
+            f"Resume uploaded. The {_plural(present, 'skill')} we found in it "
+            f"{'are' if present != 1 else 'is'} already on your profile."
+        )
+    return "Resume uploaded. We found no skills named in it; add them below."
 
 
 @login_required

@@ -25,10 +25,10 @@ from stint.programs.schemas import (
     ProgramOut,
     PublishOut,
     RankingOut,
+    RankingWindowIn,
     ResultOut,
     RunIn,
     RunOut,
-    WindowIn,
 )
 
 router = Router()
@@ -117,7 +117,7 @@ def program_get(request: HttpRequest, program_id: int) -> ProgramOut:
     response={200: ProgramOut, **ERRORS},
     summary="Staff: open the ranking window",
 )
-def program_window(request: HttpRequest, program_id: int, payload: WindowIn) -> ProgramOut:
+def program_window(request: HttpRequest, program_id: int, payload: RankingWindowIn) -> ProgramOut:
     p = services.program_window_open(
         actor=request.user,
         program_id=program_id,

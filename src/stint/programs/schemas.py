@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
 
 class ProgramIn(Schema):
@@ -30,9 +31,11 @@ class ProgramOut(Schema):
     my_roles: list[str]
 
 
-class WindowIn(Schema):
-    ranking_opens: datetime
-    ranking_closes: datetime
+class RankingWindowIn(Schema):
+    # Zoned times only: a naive one is refused with 422 (it cannot be compared or
+    # shown in anyone's time zone). Same rule everywhere (tests/api/test_hardening.py).
+    ranking_opens: AwareDatetime
+    ranking_closes: AwareDatetime
 
 
 class EntryIn(Schema):

@@ -233,6 +233,7 @@ def choices_for(program: Program, student: User) -> list[dict[str, object]]:
                 "fit_score": fit.score,
                 "fit_explanation": fit.explanation,
                 "excluded_because": fit.excluded_because,
+                "fit": fit,  # the band and calibrated percentage for the page
             }
         )
     rows.sort(key=lambda r: -float(r["fit_score"]))  # type: ignore[arg-type]

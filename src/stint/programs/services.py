@@ -30,13 +30,16 @@ from stint.applications.models import (
     Offer,
     OfferStatus,
 )
+from stint.core import ratelimit
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.core.tasks import enqueue_on_commit
+from stint.core.text import single_line
 from stint.engagements.models import Engagement
 from stint.matching import allocation as engine_allocation
 from stint.matching.engine import fit_for
 from stint.notifications.services import notify
 from stint.opportunities.models import Opportunity, OpportunityStatus
+from stint.opportunities.selectors import visible_to_institution_q
 from stint.orgs.models import Affiliation, Membership, Organisation, OrgKind
 from stint.programs import rules
 from stint.programs.models import (
@@ -67,7 +70,7 @@ MAX_COHORT_BATCH = 5000
 
 
 def _clean_name(name: str) -> str:
-    name = name.strip()
+    name = single_line(name, "name")
     if len(name) < 3:
         raise DomainError(
             "name_required", "Give the program a name of at least 3 characters.", "name"
@@ -192,12 +195,19 @@ def entry_propose(
     """Staff propose a partner employer's published opportunity (the employer agrees
     later), or a member of an employer already in the program offers one of its own
     (staff agree later)."""
+    ratelimit.hit("entry_propose", actor)  # each proposal notifies an employer's team
     access = access_program(actor=actor, program_id=program_id, for_update=True)
     program = access.program
     refusal = rules.setup_refusal(program.status)
     if refusal:
         raise ConflictError("not_editable", refusal)
-    opportunity = Opportunity.objects.select_related("employer").filter(pk=opportunity_id).first()
+    # Only what the program's students may see: another institution's exclusive
+    # posting is "no such opportunity", as for endorsements (ids never leak).
+    opportunity = (
+        Opportunity.objects.select_related("employer")
+        .filter(visible_to_institution_q(program.institution_id), pk=opportunity_id)
+        .first()
+    )
     if opportunity is None:
         raise DomainError("no_opportunity", "No such opportunity.", "opportunity_id")
     if access.is_staff:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stint.core.charts import bar_chart
 from stint.core.errors import DomainError, Forbidden
 from stint.core.forms import apply_domain_error
+from stint.core.spreadsheet import csv_row
 from stint.opportunities.models import Opportunity, OpportunityStatus
 from stint.orgs.models import Membership, OrgKind
 from stint.programs import rules, selectors, services
@@ -461,18 +462,15 @@ def credits_csv(request: HttpRequest, program_id: int) -> HttpResponse:
     )
     for c in selectors.credits_of(access.program):
         writer.writerow(
-            [
-                c.student.email,
-                c.student.display_name,
-                _safe(c.opportunity.title),
-                c.credits,
-                c.status,
-                c.created_at.isoformat(),
-            ]
+            csv_row(
+                [
+                    c.student.email,
+                    c.student.display_name,
+                    c.opportunity.title,
+                    c.credits,
+                    c.status,
+                    c.created_at,
+                ]
+            )
         )
     return response
-
-
-def _safe(value: str) -> str:
-    """No spreadsheet formulas from user text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

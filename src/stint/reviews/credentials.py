@@ -459,11 +459,26 @@ def verify(
         code="valid",
         reason="Signed by Stint and unchanged since it was issued.",
         credential_id=_text(document.get("id")),
-        issued_to=_text(subject.get("name")),
+        issued_to=_text(subject.get("name")) or _plain_name(subject.get("identifier")),
         achievement=_text(achievement.get("name")),
         valid_from=_text(document.get("validFrom")),
         key_id=kid,
     )
+
+
+def _plain_name(identifiers: Any) -> str | None:
+    """Credentials issued before `credentialSubject.name` carry the name only as an
+    unhashed `IdentityObject` of type name."""
+    if not isinstance(identifiers, list):
+        return None
+    for item in identifiers:
+        if (
+            isinstance(item, dict)
+            and item.get("identityType") == "name"
+            and item.get("hashed") is False
+        ):
+            return _text(item.get("identityHash"))
+    return None
 
 
 def proof_valid(document: Any, keys: dict[str, Ed25519PublicKey] | None = None) -> bool:

@@ -214,7 +214,7 @@ def reputation(side: str, ratings: Sequence[Mapping[str, int]]) -> Reputation:
         method=(
             "Each review's score is the average of its "
             f"{len(names)} ratings; your overall score is the average of those review scores, "
-            "every review weighing the same. Only reviews already visible to you count."
+            "every review weighing the same. Only reviews already published to both sides count."
         ),
     )
 

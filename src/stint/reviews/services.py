@@ -372,6 +372,8 @@ def credential_document(
         "validFrom": credentials.iso(completed_at),
         "credentialSubject": {
             "type": ["AchievementSubject"],
+            # The holder's name as the verify page reads it (signed with the rest: JCS).
+            "name": engagement.candidate.display_name,
             "identifier": [
                 {
                     "type": "IdentityObject",
@@ -603,7 +605,7 @@ def follow_up_create(
     notify(
         user=engagement.candidate,
         kind="follow_up.offered",
-        title=f"{engagement.employer.name} invites you to a {offer.get_kind_display().lower()}: {role_title}",
+        title=f"{engagement.employer.name} invites you to {_with_article(offer.get_kind_display().lower())}: {role_title}",
         body=message[:500],
         url=reverse("review_follow_ups"),
     )
@@ -668,3 +670,10 @@ def _tell_employer(offer: FollowUpOffer, verb: str) -> None:
             title=f"{offer.candidate.display_name} {verb} your offer: {offer.role_title}",
             url=reverse("review_follow_ups"),
         )
+
+
+def _with_article(noun: str) -> str:
+    """“a longer role”, “an internship”, but “another project” stands alone."""
+    if noun.startswith(("another ", "the ")):
+        return noun
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"

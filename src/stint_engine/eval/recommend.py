@@ -12,11 +12,18 @@ Methods, all scored over the same candidates:
   views left out;
 - tfidf_titles: word TF-IDF cosine between the job title and the profile's
   titles (viewed jobs, work history, positions of interest);
-- engine: a logistic regression over a handful of general signals (title
-  similarity by character n-grams to viewed jobs and to the work history,
-  the word TF-IDF cosine, city/state of viewed jobs and of the work history,
-  company, the popularity prior). Its weights are fitted on a fixed quarter
-  of the applicants (chosen by a hash of the id), which are not reported.
+- heuristic: the issue's location-aware baseline, no learning: the word
+  TF-IDF cosine + 2.0 for a job in a state and 1.0 for a job in a city the
+  applicant viewed before;
+- engine: the shipped learned ranker (`retrieval.ranker`, the same one the
+  web app's "Recommended for you" uses): a linear model over general signals
+  (title similarity by character n-grams and by the sentence encoder, same
+  place as viewed jobs, posted around the time of the viewed jobs, ...).
+  Every distinct title involved is encoded once per process. `scripts/train_ranker.py` chooses its model and features
+  by cross-validation grouped by applicant on a fixed quarter of the
+  applicants (chosen by a hash of the id) and fits it there; that quarter is
+  never reported. Popularity is not a ranker input: every job in the file was
+  viewed by someone, so "viewed by no one else" singles out the target.
 
 `--mode explore` keeps the first 7 of the engine's top 10 and fills the last
 3 with the best-ranked jobs (from its top 40) whose normalised occupation
@@ -32,32 +39,22 @@ import csv
 import gzip
 import hashlib
 import math
+import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
 
-FEATURES = (
-    "title_max",  # best char n-gram cosine to a viewed job
-    "title_mean",
-    "title_last",  # to the most recently viewed job
-    "title_history",  # to work history and positions of interest
-    "title_words",  # the baseline's word TF-IDF cosine
-    "city_viewed",
-    "state_viewed",
-    "city_history",
-    "state_history",
-    "company_viewed",
-    "popularity",  # log(1 + views by others)
-)
-TRAIN_SHARE = 4  # one applicant in four trains the weights
-NEGATIVES = 1000  # random negatives per training applicant
+from stint_engine.retrieval.ranker import FEATURES as RANKER_FEATURES
+from stint_engine.retrieval.ranker import Ranker, heuristic, load_ranker, title_vectors
+
+FEATURES = (*RANKER_FEATURES, "popularity")  # popularity: a baseline, never a ranker input
+TRAIN_SHARE = 4  # one applicant in four trains the weights and is never reported
+FOLDS = 5  # cross-validation folds over the training applicants (by hash of the id)
 EXPLORE_KEEP = 7
 EXPLORE_POOL = 40
 K = 10
@@ -209,7 +206,14 @@ def is_training(applicant: str) -> bool:
 
 # -- features --------------------------------------------------------------------
 class Featurizer:
-    def __init__(self, jobs: Jobs) -> None:
+    def __init__(
+        self,
+        jobs: Jobs,
+        history_titles: Sequence[str] = (),
+        progress: Any = None,
+        *,
+        meaning: bool = True,
+    ) -> None:
         self.jobs = jobs
         self.char = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, lowercase=True
@@ -220,6 +224,31 @@ class Featurizer:
         )
         self.jw = self.word.fit_transform(jobs.title).tocsr()
         self.views = np.array([len(v) for v in jobs.viewers], dtype=float)
+        # Job ids grow with posting time on the site: "posted around the same
+        # time as what the applicant looked at" (row order when ids are not numbers).
+        self.number = np.array(
+            [int(i) if i.isdigit() else r for r, i in enumerate(jobs.ids)], dtype=np.float64
+        )
+        # Sentence-encoder vectors of every job title and history title, encoded
+        # once per process (a few minutes on a loaded machine; progress on stderr).
+        texts = list(dict.fromkeys([*jobs.position, *history_titles]))
+        done = [0]
+
+        def step(k: int) -> None:
+            done[0] += k
+            if progress is not None and done[0] // 640 != (done[0] - k) // 640:
+                progress(f"encoded {done[0]}/{len(texts)} titles")
+
+        vecs = title_vectors(texts, progress=step) if meaning else None
+        self.meaning = vecs is not None
+        self.vector: dict[str, np.ndarray] = (
+            dict(zip(texts, vecs, strict=True)) if vecs is not None else {}
+        )
+        self.jv = (
+            np.vstack([self.vector[t] for t in jobs.position])
+            if vecs is not None
+            else np.zeros((len(jobs.ids), 1), dtype=np.float32)
+        )
 
     def profile_words(self, case: Case) -> str:
         return " ".join([*(self.jobs.title[r] for r in case.earlier), *case.history_titles])
@@ -233,8 +262,10 @@ class Featurizer:
         return np.log1p(self.views - own)
 
     def features(self, case: Case) -> np.ndarray:
+        """One row per job, one column per name in FEATURES."""
         j = self.jobs
-        sims = (self.jc @ self.jc[case.earlier].T).toarray()
+        earlier = case.earlier
+        sims = (self.jc @ self.jc[earlier].T).toarray()
         hist = (
             np.asarray(
                 (self.jc @ self.char.transform([" ".join(case.history_titles)]).T).todense()
@@ -242,23 +273,45 @@ class Featurizer:
             if case.history_titles
             else np.zeros(len(j.ids))
         )
-        seen_city = {int(j.city[r]) for r in case.earlier} - {0}
-        seen_state = {int(j.state[r]) for r in case.earlier} - {0}
-        seen_company = {int(j.company[r]) for r in case.earlier} - {0}
-        cols = [
-            sims.max(axis=1),
-            sims.mean(axis=1),
-            sims[:, -1],
-            hist,
-            self.word_scores(case),
-            np.isin(j.city, list(seen_city)),
-            np.isin(j.state, list(seen_state)),
-            np.isin(j.city, list(case.history_cities - {0})),
-            np.isin(j.state, list(case.history_states - {0})),
-            np.isin(j.company, list(seen_company)),
-            self.popularity(case),
-        ]
-        return np.column_stack(cols).astype(np.float64)
+        seen_city = {int(j.city[r]) for r in earlier} - {0}
+        seen_state = {int(j.state[r]) for r in earlier} - {0}
+        seen_company = {int(j.company[r]) for r in earlier} - {0}
+        last = earlier[-1]
+        city_count = np.zeros(len(j.ids))
+        state_count = np.zeros(len(j.ids))
+        for r in earlier:
+            if j.city[r]:
+                city_count += j.city == j.city[r]
+            if j.state[r]:
+                state_count += j.state == j.state[r]
+        gap = np.abs(self.number[:, None] - self.number[earlier][None, :])
+        sem = self.jv @ self.jv[earlier].T  # zeros without an encoder
+        own = [self.vector[t] for t in case.history_titles if t in self.vector]
+        sem_own = (self.jv @ np.vstack(own).T).max(axis=1) if own else np.zeros(len(j.ids))
+        cols = {
+            "title_max": sims.max(axis=1),
+            "title_mean": sims.mean(axis=1),
+            "title_last": sims[:, -1],
+            "title_history": hist,
+            "title_words": self.word_scores(case),
+            "city_viewed": np.isin(j.city, list(seen_city)),
+            "state_viewed": np.isin(j.state, list(seen_state)),
+            "city_history": np.isin(j.city, list(case.history_cities - {0})),
+            "state_history": np.isin(j.state, list(case.history_states - {0})),
+            "company_viewed": np.isin(j.company, list(seen_company)),
+            "city_last": (j.city == j.city[last]) & (j.city[last] != 0),
+            "state_last": (j.state == j.state[last]) & (j.state[last] != 0),
+            "city_share": city_count / len(earlier),
+            "state_share": state_count / len(earlier),
+            "id_near_last": -np.log1p(gap[:, -1]),
+            "id_near_min": -np.log1p(gap.min(axis=1)),
+            "meaning_max": sem.max(axis=1),
+            "meaning_mean": sem.mean(axis=1),
+            "meaning_last": sem[:, -1],
+            "meaning_history": sem_own,
+            "popularity": self.popularity(case),
+        }
+        return np.column_stack([cols[f] for f in FEATURES]).astype(np.float64)
 
 
 def allowed_rows(n: int, case: Case) -> np.ndarray:
@@ -267,50 +320,243 @@ def allowed_rows(n: int, case: Case) -> np.ndarray:
     return allowed
 
 
+def columns(x: np.ndarray, names: Sequence[str] = RANKER_FEATURES) -> dict[str, np.ndarray]:
+    return {f: x[:, FEATURES.index(f)] for f in names}
+
+
+def score_with(ranker: Ranker, x: np.ndarray) -> np.ndarray:
+    return ranker.score(columns(x, ranker.features), len(x))
+
+
+# -- training (scripts/train_ranker.py) ------------------------------------------------
+# Candidate models compared by cross-validation; each is a feature set.
+# "pointwise" is the previous engine (class-balanced logistic regression over
+# sampled negatives); "listwise" maximises the softmax probability of the job
+# viewed next among all allowed jobs, which is what hit@10 rewards.
+CANDIDATE_SETS: dict[str, tuple[str, ...]] = {
+    "heuristic_features": ("title_words", "state_viewed", "city_viewed"),
+    "titles_places": ("title_last", "title_history", "title_words", "city_viewed", "state_viewed"),
+    "titles_places_recency": (
+        "title_last",
+        "title_history",
+        "title_words",
+        "city_viewed",
+        "state_viewed",
+        "id_near_last",
+        "id_near_min",
+    ),
+    "titles_places_recency_home": (
+        "title_last",
+        "title_history",
+        "title_words",
+        "city_viewed",
+        "state_viewed",
+        "id_near_last",
+        "id_near_min",
+        "city_history",
+        "state_history",
+    ),
+    "titles_places_recency_last": (
+        "title_last",
+        "title_history",
+        "title_words",
+        "city_viewed",
+        "state_viewed",
+        "id_near_last",
+        "id_near_min",
+        "city_last",
+        "state_last",
+        "city_share",
+        "state_share",
+    ),
+    # + the sentence encoder's title similarity (`meaning_*`)
+    "titles_places_recency_meaning": (
+        "title_last",
+        "title_history",
+        "title_words",
+        "city_viewed",
+        "state_viewed",
+        "id_near_last",
+        "id_near_min",
+        "meaning_max",
+        "meaning_last",
+        "meaning_history",
+    ),
+    "titles_places_recency_meaning_mean": (
+        "title_last",
+        "title_history",
+        "title_words",
+        "city_viewed",
+        "state_viewed",
+        "id_near_last",
+        "id_near_min",
+        "meaning_max",
+        "meaning_mean",
+        "meaning_last",
+        "meaning_history",
+    ),
+    "meaning_places_recency": (  # the encoder instead of the character n-grams
+        "title_words",
+        "city_viewed",
+        "state_viewed",
+        "id_near_last",
+        "id_near_min",
+        "meaning_max",
+        "meaning_last",
+        "meaning_history",
+    ),
+    "all": RANKER_FEATURES,
+}
+L2 = (0.01, 0.1)
+NEGATIVES = 300  # sampled negatives per applicant for the pointwise model
+
+
 @dataclass
-class Model:
-    scaler: StandardScaler
-    clf: LogisticRegression
-    use: list[int]  # feature columns kept
-
-    def score(self, x: np.ndarray) -> np.ndarray:
-        return np.asarray(self.clf.decision_function(self.scaler.transform(x[:, self.use])))
-
-    def weights(self) -> dict[str, float]:
-        """Weight per raw feature unit; 0 for dropped features."""
-        coef = self.clf.coef_.ravel() / self.scaler.scale_
-        out = dict.fromkeys(FEATURES, 0.0)
-        for f, c in zip(self.use, coef, strict=True):
-            out[FEATURES[f]] = round(float(c), 4)
-        return out
+class TrainingSet:
+    x: list[np.ndarray]  # per case: allowed jobs x FEATURES
+    target: list[int]  # row of the target inside x
+    applicants: list[str]
 
 
-def train(featurizer: Featurizer, cases: Iterable[Case], seed: int = 0) -> Model:
-    rng = np.random.default_rng(seed)
-    xs, ys = [], []
+def training_set(
+    featurizer: Featurizer, cases: Sequence[Case], progress: Any = None
+) -> TrainingSet:
+    xs, targets = [], []
     n = len(featurizer.jobs.ids)
-    for case in cases:
-        x = featurizer.features(case)
+    for i, case in enumerate(cases):
         allowed = allowed_rows(n, case)
-        allowed[case.target] = False
-        pool = np.flatnonzero(allowed)
+        xs.append(featurizer.features(case)[allowed].astype(np.float32))
+        targets.append(int(allowed[: case.target].sum()))
+        if progress is not None and (i + 1) % 50 == 0:
+            progress(f"features {i + 1}/{len(cases)}")
+    return TrainingSet(xs, targets, [c.applicant for c in cases])
+
+
+def fit_listwise(data: TrainingSet, rows: Sequence[int], names: Sequence[str], l2: float) -> Ranker:
+    """Linear weights maximising the mean log softmax probability of the target
+    (standardised features, L2 penalty), by L-BFGS from zero: deterministic."""
+    from scipy.optimize import minimize
+
+    cols = [FEATURES.index(f) for f in names]
+    xs = [data.x[r][:, cols].astype(np.float64) for r in rows]
+    sample = np.vstack([x[::20] for x in xs])
+    mu, sd = sample.mean(axis=0), sample.std(axis=0) + 1e-9
+    xs = [(x - mu) / sd for x in xs]
+    ts = [data.target[r] for r in rows]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.0, np.zeros_like(w)
+        for x, t in zip(xs, ts, strict=True):
+            s = x @ w
+            m = s.max()
+            p = np.exp(s - m)
+            z = p.sum()
+            p /= z
+            total -= s[t] - m - math.log(z)
+            grad -= x[t] - p @ x
+        k = len(xs)
+        return total / k + l2 * float(w @ w) / 2, grad / k + l2 * w
+
+    w = minimize(loss, np.zeros(len(cols)), jac=True, method="L-BFGS-B").x
+    return Ranker(tuple(names), tuple(float(v) for v in w / sd))
+
+
+def fit_pointwise(
+    data: TrainingSet, rows: Sequence[int], names: Sequence[str], seed: int = 0
+) -> Ranker:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(seed)
+    cols = [FEATURES.index(f) for f in names]
+    xs, ys = [], []
+    for r in rows:
+        x, t = data.x[r][:, cols], data.target[r]
+        pool = np.delete(np.arange(len(x)), t)
         neg = np.sort(rng.choice(pool, min(NEGATIVES, len(pool)), replace=False))
-        xs.append(np.vstack([x[[case.target]], x[neg]]))
+        xs.append(np.vstack([x[[t]], x[neg]]))
         ys.append(np.concatenate([[1.0], np.zeros(len(neg))]))
     x_all, y_all = np.vstack(xs), np.concatenate(ys)
-    # Every signal is meant to raise the score (more similar, same place, more
-    # popular). A feature whose fitted weight comes out negative is dropped and
-    # the rest refitted: a negative popularity weight, for one, would only
-    # exploit that every job in the file was viewed by someone.
-    use = list(range(len(FEATURES)))
-    while True:
-        scaler = StandardScaler().fit(x_all[:, use])
-        clf = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
-        clf.fit(scaler.transform(x_all[:, use]), y_all)
-        coef = clf.coef_.ravel()
-        if coef.min() >= 0 or len(use) == 1:
-            return Model(scaler, clf, use)
-        use = [f for f, c in zip(use, coef, strict=True) if c >= 0]
+    scaler = StandardScaler().fit(x_all)
+    clf = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
+    clf.fit(scaler.transform(x_all), y_all)
+    return Ranker(tuple(names), tuple(float(v) for v in clf.coef_.ravel() / scaler.scale_))
+
+
+def fold_of(applicant: str) -> int:
+    digest = hashlib.sha1(f"fold:{applicant}".encode(), usedforsecurity=False).hexdigest()
+    return int(digest, 16) % FOLDS
+
+
+def ranks_on(data: TrainingSet, rows: Sequence[int], ranker: Ranker) -> list[int]:
+    out = []
+    for r in rows:
+        x = data.x[r]
+        scores = score_with(ranker, x)
+        out.append(rank_of(scores, data.target[r], np.ones(len(x), dtype=bool)))
+    return out
+
+
+def cross_validate(
+    data: TrainingSet, progress: Any = None
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Every candidate (model, feature set, L2) scored by grouped K-fold CV
+    over the training applicants; the best by hit@10, then MRR, then fewer
+    features. Returns the table and the winner's row."""
+    folds = np.array([fold_of(a) for a in data.applicants])
+    configs: list[tuple[str, str, float | None]] = [("heuristic", "heuristic", None)]
+    configs.append(("pointwise", "titles_places", None))
+    configs.append(("pointwise", "all", None))
+    configs += [("listwise", name, l2) for name in CANDIDATE_SETS for l2 in L2]
+    table: list[dict[str, Any]] = []
+    for kind, name, l2 in configs:
+        ranks: list[int] = []
+        for k in range(FOLDS):
+            train_rows = np.flatnonzero(folds != k).tolist()
+            test_rows = np.flatnonzero(folds == k).tolist()
+            if kind == "heuristic":
+                ranker = heuristic()
+            elif kind == "pointwise":
+                ranker = fit_pointwise(data, train_rows, CANDIDATE_SETS[name])
+            else:
+                ranker = fit_listwise(data, train_rows, CANDIDATE_SETS[name], float(l2 or 0))
+            ranks += ranks_on(data, test_rows, ranker)
+        row: dict[str, Any] = {"model": kind, "features": name, "l2": l2, **summarise(ranks)}
+        table.append(row)
+        if progress is not None:
+            progress(f"cv {kind} {name} l2={l2}: {row['hit@10']} hit@10, {row['mrr']} MRR")
+    learned = [r for r in table if r["model"] != "heuristic"]
+    best = max(
+        learned,
+        key=lambda r: (r["hit@10"], r["mrr"], -len(CANDIDATE_SETS[str(r["features"])])),
+    )
+    return table, best
+
+
+def train_ranker(folder: Path, progress: Any = None) -> Ranker:
+    """Select by cross-validation on the training quarter, then refit the
+    winner on the whole training quarter. The reported applicants are unused."""
+    jobs, cases = load(folder)
+    train_cases = [c for c in cases if is_training(c.applicant)]
+    own = [t for c in train_cases for t in c.history_titles]
+    featurizer = Featurizer(jobs, own, progress)
+    data = training_set(featurizer, train_cases, progress)
+    table, best = cross_validate(data, progress)
+    rows = list(range(len(train_cases)))
+    names = CANDIDATE_SETS[best["features"]]
+    if best["model"] == "pointwise":
+        fitted = fit_pointwise(data, rows, names)
+    else:
+        fitted = fit_listwise(data, rows, names, float(best["l2"]))
+    info = {
+        "kind": best["model"],
+        "feature_set": best["features"],
+        "l2": best["l2"],
+        "trained_on": f"{len(train_cases)} training applicants (1 in {TRAIN_SHARE} by hash)",
+        "cv_folds": FOLDS,
+        "cv": table,
+    }
+    return Ranker(fitted.features, fitted.weights, info)
 
 
 # -- explore -----------------------------------------------------------------------
@@ -347,24 +593,45 @@ def _is_new(occupation: Occupations, jobs: Jobs, seen: set[str]) -> Callable[[in
 
 
 # -- entry point -------------------------------------------------------------------
-def evaluate(folder: Path, *, mode: str = "default", limit: int | None = None) -> dict[str, Any]:
+def evaluate(
+    folder: Path,
+    *,
+    mode: str = "default",
+    limit: int | None = None,
+    ranker: Ranker | None = None,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """`ranker` defaults to the shipped model (the one the web app uses).
+    Titles are encoded only when it reads the sentence encoder's features."""
+    model = ranker or load_ranker()
+    baseline = heuristic()
     jobs, cases = load(folder)
-    featurizer = Featurizer(jobs)
     train_cases = [c for c in cases if is_training(c.applicant)]
     report = [c for c in cases if not is_training(c.applicant)]
     if limit is not None:
         report = report[:limit]
-    model = train(featurizer, train_cases)
+    featurizer = Featurizer(
+        jobs,
+        [t for c in report for t in c.history_titles],
+        progress,
+        meaning=any(f.startswith("meaning_") for f in model.features),
+    )
     n = len(jobs.ids)
-    ranks: dict[str, list[int]] = {"engine": [], "popularity": [], "tfidf_titles": []}
+    ranks: dict[str, list[int]] = {
+        "engine": [],
+        "heuristic": [],
+        "popularity": [],
+        "tfidf_titles": [],
+    }
     explore_ranks: list[int] = []
     shares: dict[str, list[float]] = {"default": [], "explore": []}
     occupation = Occupations() if mode == "explore" else None
     for case in report:
         allowed = allowed_rows(n, case)
         x = featurizer.features(case)
-        engine = model.score(x)
+        engine = score_with(model, x)
         ranks["engine"].append(rank_of(engine, case.target, allowed))
+        ranks["heuristic"].append(rank_of(score_with(baseline, x), case.target, allowed))
         ranks["popularity"].append(
             rank_of(x[:, FEATURES.index("popularity")], case.target, allowed)
         )
@@ -393,9 +660,11 @@ def evaluate(folder: Path, *, mode: str = "default", limit: int | None = None) -
         "candidate_jobs": n,
         "mode": mode,
         "engine": summarise(ranks["engine"]),
+        "heuristic": summarise(ranks["heuristic"]),
         "popularity": summarise(ranks["popularity"]),
         "tfidf_titles": summarise(ranks["tfidf_titles"]),
-        "weights": model.weights(),
+        "weights": model.as_dict(),
+        "model": {k: v for k, v in model.info.items() if k != "cv"},
     }
     if occupation is not None:
         out["engine_default"] = out["engine"]
@@ -407,8 +676,12 @@ def evaluate(folder: Path, *, mode: str = "default", limit: int | None = None) -
 
 
 def run_eval_recommend(args: argparse.Namespace) -> dict[str, Any]:
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
     return evaluate(
         Path(args.job_views),
+        progress=progress,
         mode=getattr(args, "mode", "default"),
         limit=getattr(args, "limit", None),
     )
@@ -422,4 +695,5 @@ __all__ = [
     "rank_of",
     "reciprocal_rank",
     "run_eval_recommend",
+    "train_ranker",
 ]

@@ -12,13 +12,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Protocol
 
+from stint_engine.taxonomy.names import plain_name
+
 SkillSource = Literal["self", "resume", "verified"]
 Need = Literal["essential", "nice"]
 WorkMode = Literal["remote", "onsite", "hybrid"]
 RemotePreference = Literal["remote", "onsite", "hybrid", "any"]
 Visibility = Literal["public", "institutions"]
+# Who reads an explanation: the candidate ("You have …") or the employer ("Ada has …").
+Reader = Literal["candidate", "employer"]
+# An asked-for skill is held, covered by a related skill the candidate lists, or missing.
+SkillStatus = Literal["have", "related", "missing"]
 
 LEVEL_WORDS = {1: "basic", 2: "intermediate", 3: "advanced", 4: "expert"}
+
+
+def level_word(level: int) -> str:
+    return LEVEL_WORDS.get(level, str(level))
 
 
 class SkillLike(Protocol):
@@ -115,5 +125,13 @@ class Opportunity:
 def skill_label(taxonomy: TaxonomyLike, skill_id: str) -> str:
     try:
         return taxonomy.skill(skill_id).label
+    except KeyError:
+        return skill_id
+
+
+def skill_name(taxonomy: TaxonomyLike, skill_id: str) -> str:
+    """The plain name people use (`stint_engine.taxonomy.names.plain_name`)."""
+    try:
+        return plain_name(taxonomy.skill(skill_id))
     except KeyError:
         return skill_id

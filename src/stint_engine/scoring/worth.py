@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stint_engine.scoring.fit import goal_skill_weights, join_names, occupation_label
-from stint_engine.scoring.model import Candidate, Opportunity, TaxonomyLike, skill_label
+from stint_engine.scoring.explain import FitFacts, GoalFact, join_names, render_goal
+from stint_engine.scoring.fit import occupation_label, skill_facts_for
+from stint_engine.scoring.model import Candidate, Opportunity, TaxonomyLike
 
 MIN_HISTORY = 3  # finished engagements before an employer's offer rate means anything
 ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF"})
@@ -50,47 +51,57 @@ def format_money(minor: int, currency: str) -> str:
 
 
 def worth(candidate: Candidate, opportunity: Opportunity, taxonomy: TaxonomyLike) -> Worth:
-    goals = goal_skill_weights(candidate, taxonomy)
-    required = [r.skill_id for r in opportunity.required_skills]
-    goal_names = join_names(
-        [occupation_label(taxonomy, o) for o in candidate.goal_occupation_ids], 2
-    )
+    """Worth-it answers built from the same skill facts as `fit` (one crediting
+    rule), so "you would practise X" never sits beside "you have X"."""
+    _credits, facts = skill_facts_for(candidate, opportunity, taxonomy)
+    goal_labels = tuple(occupation_label(taxonomy, o) for o in candidate.goal_occupation_ids)
+    goal_names = join_names(list(goal_labels), 2)
 
     if not candidate.goal_occupation_ids:
         goal_fit = WorthItem(None, "Add a career goal to see how this work leads toward it.")
-    elif not required:
+    elif not facts:
         goal_fit = WorthItem(
             None, "The listing names no skills, so its link to your goal is unclear."
         )
     else:
-        toward = [s for s in required if goals.get(s, 0.0) > 0]
-        share = sum(goals[s] for s in toward) / len(required)
-        if toward:
-            sentence = f"{len(toward)} of its {len(required)} skills are used by {goal_names}."
-        else:
-            sentence = f"None of its skills are ones {goal_names} needs."
-        goal_fit = WorthItem(share, sentence)
+        share = min(1.0, sum(f.goal_weight for f in facts) / len(facts))
+        sentence = render_goal(FitFacts(tuple(facts), goal=GoalFact(goal_labels, share)))
+        goal_fit = WorthItem(share, sentence or "")
 
     new = sorted(
-        (s for s in required if s not in candidate.skills and goals.get(s, 0.0) > 0),
-        key=lambda s: (-goals[s], -taxonomy.skill_importance(s), skill_label(taxonomy, s)),
+        (f for f in facts if f.status == "missing" and f.toward_goal),
+        key=lambda f: (-f.goal_weight, -taxonomy.skill_importance(f.skill_id), f.name),
     )
+    missing = [f for f in facts if f.status == "missing"]
+    covered = [f for f in facts if f.status == "related"]
     if new:
-        labels = [skill_label(taxonomy, s) for s in new]
         learning = WorthItem(
-            min(1.0, sum(goals[s] for s in new) / max(1, len(required))),
-            f"You would practise {join_names(labels)}, which {goal_names} needs and you do not list yet.",
+            min(1.0, sum(f.goal_weight for f in new) / max(1, len(facts))),
+            f"You would practise {join_names([f.name for f in new])}, which {goal_names} "
+            "needs and you do not list yet.",
+        )
+    elif missing:
+        names = join_names([f.name for f in missing])
+        learning = WorthItem(
+            0.0 if candidate.goal_occupation_ids else None,
+            f"You would practise {names}, which you do not list yet"
+            + (
+                f"; {goal_names} does not need {'it' if len(missing) == 1 else 'them'}."
+                if candidate.goal_occupation_ids
+                else "."
+            ),
+        )
+    elif covered:
+        f = covered[0]
+        learning = WorthItem(
+            0.0 if candidate.goal_occupation_ids else None,
+            f"It builds on skills you already list (your {f.via_name} covers {f.name})"
+            + ("; little new toward your goal." if candidate.goal_occupation_ids else "."),
         )
     elif candidate.goal_occupation_ids:
-        learning = WorthItem(0.0, "It uses skills you already list; little new toward your goal.")
+        learning = WorthItem(0.0, "It uses skills you already have; little new toward your goal.")
     else:
-        unknown = [skill_label(taxonomy, s) for s in required if s not in candidate.skills]
-        learning = WorthItem(
-            None,
-            f"You would practise {join_names(unknown)}."
-            if unknown
-            else "It uses skills you already list.",
-        )
+        learning = WorthItem(None, "It uses skills you already have.")
 
     stats = opportunity.employer_stats
     if stats.follow_up_offer_rate is None or stats.completed_engagements < MIN_HISTORY:
@@ -112,4 +123,12 @@ def worth(candidate: Candidate, opportunity: Opportunity, taxonomy: TaxonomyLike
         f"({format_money(opportunity.fee_minor, opportunity.currency)} for about "
         f"{opportunity.estimated_hours:g} hours).",
     )
-    return Worth(goal_fit, learning, tuple(new), growth, per_hour, opportunity.currency, pay)
+    return Worth(
+        goal_fit,
+        learning,
+        tuple(f.skill_id for f in new),
+        growth,
+        per_hour,
+        opportunity.currency,
+        pay,
+    )

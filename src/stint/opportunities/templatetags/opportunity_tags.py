@@ -26,11 +26,10 @@ def opportunity_card(context: Any, opportunity: Any, fit: Any = None, hide: Any 
     """One opportunity card (opportunities.cards): cached body, per-person rest.
     A page may have fetched its cards' bodies in one go (`card_bodies`)."""
     primed = context.get("card_bodies") or {}
-    token = context.get("csrf_token")
     return cards.card(
         opportunity,
         request=context["request"],
-        csrf_token=str(token) if token else None,
+        csrf_token=_csrf_token(context),
         fit=fit,
         hide=bool(hide),
         body=primed.get(opportunity.pk),
@@ -39,7 +38,12 @@ def opportunity_card(context: Any, opportunity: Any, fit: Any = None, hide: Any 
 
 @register.simple_tag(takes_context=True)
 def recommendation_card(context: Any, recommendation: Any) -> str:
-    token = context.get("csrf_token")
     return cards.recommendation(
-        recommendation, request=context["request"], csrf_token=str(token) if token else None
+        recommendation, request=context["request"], csrf_token=_csrf_token(context)
     )
+
+
+def _csrf_token(context: Any) -> str | None:
+    """The page's token (one masking per page, not one per card)."""
+    token = context.get("csrf_token")
+    return str(token) if token else None
