@@ -170,9 +170,12 @@ def _covers(f: SkillFact, v: _Voice) -> str:
     return f"{v.possessive} {f.via_name}{level} covers {f.name}"
 
 
-def _skills_phrase(group: list[SkillFact], what: str) -> str:
-    """'5 required skills' / 'the one required skill'."""
-    return f"the one {what} skill" if len(group) == 1 else f"{len(group)} {what} skills"
+def _none_of(group: list[SkillFact], what: str, v: _Voice) -> str:
+    """'none of the 5 required skills is on your profile' / 'the one required skill
+    is not on Ada's profile' (what a related skill covers, or is missing, follows)."""
+    if len(group) == 1:
+        return f"the one {what} skill is not on {v.possessive} profile"
+    return f"none of the {len(group)} {what} skills is on {v.possessive} profile"
 
 
 def render_skills(facts: FitFacts, reader: Reader = "candidate", name: str = "") -> str:
@@ -196,7 +199,7 @@ def render_skills(facts: FitFacts, reader: Reader = "candidate", name: str = "")
             f"{v.has()} {len(have)} of {n} {what} skills ({join_names([f.name for f in have])})"
         ]
     else:
-        parts = [f"{v.has()} none of the {_skills_phrase(essential, what)} outright"]
+        parts = [_none_of(essential, what, v)]
     for f in related[:2]:
         parts.append(_covers(f, v))
     if len(related) > 2:
@@ -225,7 +228,7 @@ def _render_nice(facts: FitFacts, v: _Voice) -> str | None:
             f"{also} {len(have)} of {len(nice)} nice-to-have skills ({join_names([f.name for f in have])})"
         ]
     elif related:
-        parts = [f"{v.has()} none of the {_skills_phrase(nice, 'nice-to-have')} outright"]
+        parts = [_none_of(nice, "nice-to-have", v)]
     else:
         return f"{v.has()} none of the nice-to-have skills ({join_names([f.name for f in lack])})."
     parts.extend(_covers(f, v) for f in related[:2])
