@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# Links in emails, .ics files, portfolios and signed credentials name the server that is
+# actually serving (`make run PORT=8101` writes :8101); an exported SITE_URL wins.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-browser lint fmt openapi migrate seed worker bench clean
 
@@ -33,12 +36,13 @@ migrate: $(VENV)/.deps-run
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py seed_demo
 
 # Serves the site with a task worker and the scheduler beside it; Ctrl-C stops all three.
 run: seed
 	@echo "Stint is starting at http://$(HOST):$(PORT)  (emails are printed here; Ctrl-C stops)"
 	@trap 'kill 0' INT TERM EXIT; \
+	  export SITE_URL='$(SITE_URL)'; \
 	  $(BIN)/python manage.py db_worker --interval 1 & \
 	  $(BIN)/python manage.py scheduler & \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
