@@ -1,7 +1,8 @@
-"""Encode every ESCO skill and occupation label once: src/stint_engine/data/label_vectors.npz.
+"""Encode every ESCO skill and occupation label once: src/stint_engine/data/label_vectors.npz,
+and each occupation's description: data/occupation_descriptions.npz.
 
 Run after the taxonomy or the encoder changes:
-    .venv/bin/python scripts/build_label_vectors.py
+    .venv/bin/python scripts/build_label_vectors.py [--descriptions-only]
 Deterministic for a given taxonomy and weights (the file records both).
 """
 
@@ -29,9 +30,12 @@ def main() -> None:
             if done == total:
                 print(file=sys.stderr)
 
-    semantic.build(tx, model, progress=progress)
-    size = semantic.DATA.stat().st_size / 1e6
-    print(f"wrote {semantic.DATA} ({size:.1f} MB) in {time.perf_counter() - start:.0f} s")
+    if "--descriptions-only" not in sys.argv:
+        semantic.build(tx, model, progress=progress)
+        size = semantic.DATA.stat().st_size / 1e6
+        print(f"wrote {semantic.DATA} ({size:.1f} MB) in {time.perf_counter() - start:.0f} s")
+    semantic.build_descriptions(tx, model)
+    print(f"wrote {semantic.DESCRIPTIONS} in {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":

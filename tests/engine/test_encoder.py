@@ -127,3 +127,24 @@ def test_linking_falls_back_to_lexical_without_vectors(taxonomy: Taxonomy) -> No
     index = HybridIndex(lexical, None, lexical_weight=0.4)
     assert not index.semantic
     assert index.top("python", 3) == lexical.top("python", 3)
+
+
+def test_occupation_descriptions_are_stored_for_every_occupation(
+    model: enc.Encoder, taxonomy: Taxonomy
+) -> None:
+    ids, rows = semantic.load_descriptions(taxonomy)
+    assert ids == sorted(taxonomy.occupations)
+    assert rows.shape == (len(ids), enc.DIM)
+    i = len(ids) // 3
+    fresh = model.encode([semantic.description_text(taxonomy.occupations[ids[i]])])[0]
+    assert float(fresh @ rows[i]) > 0.995
+
+
+def test_titles_fuse_labels_and_descriptions(taxonomy: Taxonomy) -> None:
+    from stint_engine.text.titles import occupation_index
+
+    index = occupation_index(taxonomy)
+    assert index.description_weight > 0
+    scores = index.scores(["Junior Data Analyst"])[0]
+    assert scores.shape == (len(index.ids),)
+    assert float(scores.min()) >= 0.0 and float(scores.max()) <= 1.0

@@ -23,6 +23,7 @@ from stint_engine.taxonomy import Taxonomy
 from stint_engine.text import encoder as enc
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "label_vectors.npz"
+DESCRIPTIONS = Path(__file__).resolve().parent.parent / "data" / "occupation_descriptions.npz"
 KINDS = ("skill", "occupation")
 
 
@@ -170,3 +171,50 @@ def load(kind: str, tx: Taxonomy, path: Path = DATA) -> LabelVectors:
         lv = LabelVectors(ids=ids, row_owner=row_owner, q=q, scale=scale)
         _loaded[key] = lv
         return lv
+
+
+def description_text(occupation: Any) -> str:
+    """The first sentence of an occupation's ESCO description (what the job is),
+    or its label when there is none."""
+    text = " ".join((occupation.description or "").split())
+    end = text.find(". ")
+    text = text[: end + 1] if 0 < end < 300 else text[:300]
+    return text or occupation.label
+
+
+def build_descriptions(tx: Taxonomy, encoder: enc.Encoder, path: Path = DESCRIPTIONS) -> None:
+    """One vector per occupation for its description's first sentence."""
+    ids = sorted(tx.occupations)
+    texts = [description_text(tx.occupations[o]) for o in ids]
+    q, scale = quantise(encoder.encode(texts, batch_size=64))
+    np.savez_compressed(
+        path,
+        weights_sha256=np.array(enc.WEIGHTS_SHA256),
+        digest=np.array(digest(ids, texts)),
+        q=q,
+        scale=scale,
+    )
+
+
+def load_descriptions(tx: Taxonomy, path: Path = DESCRIPTIONS) -> tuple[list[str], Any]:
+    """(occupation ids, float32 unit rows) of the description vectors, checked like
+    the label vectors."""
+    with _lock:
+        key = (id(tx), "descriptions")
+        if key in _descriptions:
+            return _descriptions[key]
+        if not path.exists():
+            raise enc.EncoderUnavailable(f"{path} is missing: scripts/build_label_vectors.py")
+        ids = sorted(tx.occupations)
+        with np.load(path) as z:
+            if str(z["weights_sha256"]) != enc.WEIGHTS_SHA256:
+                raise enc.EncoderUnavailable(f"{path} was built with other weights")
+            texts = [description_text(tx.occupations[o]) for o in ids]
+            if str(z["digest"]) != digest(ids, texts):
+                raise enc.EncoderUnavailable(f"{path} was built for another taxonomy")
+            rows = (z["q"].astype(np.float32) * z["scale"][:, None]).astype(np.float32)
+        _descriptions[key] = (ids, rows)
+        return ids, rows
+
+
+_descriptions: dict[tuple[int, str], tuple[list[str], Any]] = {}
