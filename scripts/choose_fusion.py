@@ -62,9 +62,7 @@ def run(kind: str, tx: Taxonomy, sample: int, seed: int) -> dict[str, object]:
         sims = vectors.similarities(q)
         for i, (_, r) in enumerate(chunk):
             sims[i, r] = -1.0  # the hidden label itself is not in the index
-        best = np.full((len(chunk), len(vectors.ids)), -1.0, dtype=np.float32)
-        for i in range(len(chunk)):
-            np.maximum.at(best[i], vectors.row_owner, sims[i])
+        best = np.maximum.reduceat(sims, vectors.starts, axis=1)  # as LabelVectors.owner_best
         sem = np.clip(best[:, sem_col], 0.0, 1.0)
         for w in WEIGHTS:
             fused = w * lex + (1 - w) * sem

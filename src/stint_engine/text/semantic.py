@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,38 +27,32 @@ DESCRIPTIONS = Path(__file__).resolve().parent.parent / "data" / "occupation_des
 KINDS = ("skill", "occupation")
 
 
-def skill_surfaces(tx: Taxonomy) -> tuple[list[str], list[str]]:
-    """(owner ids, texts): every label of every skill and knowledge concept (no tools),
-    owners sorted so the layout does not depend on dict order."""
+def _surfaces(concepts: Iterable[tuple[str, Any]]) -> tuple[list[str], list[str]]:
+    """(owner ids, texts): each concept's preferred and alternative labels, once each
+    (case-insensitively), in the given owner order."""
     owners: list[str] = []
     texts: list[str] = []
-    for sid in sorted(tx.skills):
-        s = tx.skills[sid]
-        if s.kind == "tool":
-            continue
+    for cid, c in concepts:
         seen: set[str] = set()
-        for text in (s.label, *s.alt_labels):
+        for text in (c.label, *c.alt_labels):
             key = text.strip().lower()
             if key and key not in seen:
                 seen.add(key)
-                owners.append(sid)
+                owners.append(cid)
                 texts.append(text.strip())
     return owners, texts
+
+
+def skill_surfaces(tx: Taxonomy) -> tuple[list[str], list[str]]:
+    """Every label of every skill and knowledge concept (no tools), owners sorted so
+    the layout does not depend on dict order."""
+    return _surfaces(
+        (sid, tx.skills[sid]) for sid in sorted(tx.skills) if tx.skills[sid].kind != "tool"
+    )
 
 
 def occupation_surfaces(tx: Taxonomy) -> tuple[list[str], list[str]]:
-    owners: list[str] = []
-    texts: list[str] = []
-    for oid in sorted(tx.occupations):
-        o = tx.occupations[oid]
-        seen: set[str] = set()
-        for text in (o.label, *o.alt_labels):
-            key = text.strip().lower()
-            if key and key not in seen:
-                seen.add(key)
-                owners.append(oid)
-                texts.append(text.strip())
-    return owners, texts
+    return _surfaces((oid, tx.occupations[oid]) for oid in sorted(tx.occupations))
 
 
 SURFACES: dict[str, Callable[[Taxonomy], tuple[list[str], list[str]]]] = {
@@ -89,13 +83,13 @@ class LabelVectors:
     row_owner: NDArray[np.int64]  # index into ids, per row
     q: NDArray[np.int8]
     scale: NDArray[np.float32]
+    starts: NDArray[np.int64] = field(init=False, repr=False)  # first row of each owner
+    _rows: NDArray[np.float32] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.row_owner) and np.any(np.diff(self.row_owner) < 0):
             raise ValueError("rows must be grouped by owner, in owner order")
         self.starts = np.flatnonzero(np.r_[True, np.diff(self.row_owner) != 0])
-
-    _rows: NDArray[np.float32] | None = None
 
     @property
     def rows(self) -> NDArray[np.float32]:
@@ -147,6 +141,14 @@ _lock = threading.Lock()
 _loaded: dict[tuple[int, str], LabelVectors] = {}
 
 
+def _check(z: Any, path: Path, digest_key: str, expected: str) -> None:
+    """Refuse vectors made with other weights or for other texts than ours."""
+    if str(z["weights_sha256"]) != enc.WEIGHTS_SHA256:
+        raise enc.EncoderUnavailable(f"{path} was built with other weights")
+    if str(z[digest_key]) != expected:
+        raise enc.EncoderUnavailable(f"{path} was built for another taxonomy")
+
+
 def load(kind: str, tx: Taxonomy, path: Path = DATA) -> LabelVectors:
     """The stored vectors of one kind, checked against this taxonomy and model."""
     with _lock:
@@ -157,12 +159,9 @@ def load(kind: str, tx: Taxonomy, path: Path = DATA) -> LabelVectors:
             raise enc.EncoderUnavailable(
                 f"{path} is missing: python scripts/build_label_vectors.py builds it"
             )
+        owners, texts = SURFACES[kind](tx)
         with np.load(path) as z:
-            if str(z["weights_sha256"]) != enc.WEIGHTS_SHA256:
-                raise enc.EncoderUnavailable(f"{path} was built with other weights")
-            owners, texts = SURFACES[kind](tx)
-            if str(z[f"{kind}_digest"]) != digest(owners, texts):
-                raise enc.EncoderUnavailable(f"{path} was built for another taxonomy")
+            _check(z, path, f"{kind}_digest", digest(owners, texts))
             q = z[f"{kind}_q"]
             scale = z[f"{kind}_scale"]
         ids = sorted(set(owners))
@@ -206,12 +205,9 @@ def load_descriptions(tx: Taxonomy, path: Path = DESCRIPTIONS) -> tuple[list[str
         if not path.exists():
             raise enc.EncoderUnavailable(f"{path} is missing: scripts/build_label_vectors.py")
         ids = sorted(tx.occupations)
+        texts = [description_text(tx.occupations[o]) for o in ids]
         with np.load(path) as z:
-            if str(z["weights_sha256"]) != enc.WEIGHTS_SHA256:
-                raise enc.EncoderUnavailable(f"{path} was built with other weights")
-            texts = [description_text(tx.occupations[o]) for o in ids]
-            if str(z["digest"]) != digest(ids, texts):
-                raise enc.EncoderUnavailable(f"{path} was built for another taxonomy")
+            _check(z, path, "digest", digest(ids, texts))
             rows = (z["q"].astype(np.float32) * z["scale"][:, None]).astype(np.float32)
         _descriptions[key] = (ids, rows)
         return ids, rows
