@@ -16,7 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from stint_engine.eval.bench_allocation import run
+from stint_engine_eval.bench_allocation import run
 
 
 def main() -> None:

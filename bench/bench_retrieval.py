@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from stint_engine.eval import bench_candidates, bench_retrieval
+from stint_engine_eval import bench_candidates, bench_retrieval
 
 
 def _rows(name: str, result: dict[str, Any]) -> list[tuple[str, str, str]]:

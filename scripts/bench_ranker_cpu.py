@@ -1,7 +1,7 @@
 """CPU time per query: top 20 of 100,000 by fit vs by the learned ranker + fit.
 
 Usage: `.venv/bin/python scripts/bench_ranker_cpu.py [--model ranker.json]`
-(the synthetic data of `stint_engine bench --only retrieval`; CPU time is
+(the synthetic data of `stint_engine_eval bench --only retrieval`; CPU time is
 steadier than wall time on a shared machine). Prints one line per pipeline.
 `--model` times another ranker file (e.g. the previous one) instead of the
 shipped one. Title vectors of the sentence encoder are cached per process, so
@@ -20,12 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from stint_engine.retrieval import OpportunityFilters, OpportunityIndex, SkillSpace, synthetic
+from stint_engine.retrieval import OpportunityFilters, OpportunityIndex, SkillSpace
 from stint_engine.retrieval import ranker as ranker_module
 from stint_engine.retrieval.ranker import Posting, read_ranker
 from stint_engine.retrieval.rerank import History, recommend_opportunities
 from stint_engine.scoring import TextModel
 from stint_engine.taxonomy import Taxonomy
+from stint_engine_eval import synthetic
 
 TODAY = date(2025, 3, 3)
 N = 100_000

@@ -32,7 +32,7 @@ from tqdm import tqdm
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from stint_engine.eval.shared_data import shared_data  # noqa: E402
+from stint_engine_eval.shared_data import shared_data  # noqa: E402
 
 OUT = REPO / "src" / "stint_engine" / "data" / "taxonomy.json.gz"
 FORMAT_VERSION = 1

@@ -5,9 +5,9 @@
 Reads only the development half of bench/data/named_skills/set.json (texts from ../shared).
 """
 
-from stint_engine.eval import named as ev
 from stint_engine.taxonomy import Taxonomy
 from stint_engine.text import named as nm
+from stint_engine_eval import named as ev
 
 nm.LINK_THRESHOLD = 0.0
 tx = Taxonomy.load()

@@ -16,8 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from stint_engine.eval.recommend import train_ranker
 from stint_engine.retrieval.ranker import MODEL_PATH
+from stint_engine_eval.recommend import train_ranker
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from stint_engine.eval.shared_data import has_shared_data, shared_data
+from stint_engine_eval.shared_data import has_shared_data, shared_data
 
 
 @pytest.fixture

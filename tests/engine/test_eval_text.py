@@ -106,9 +106,25 @@ def test_eval_linking_reads_both_layouts(
 
 
 def test_eval_linking_names_the_columns_it_needs(tmp_path: Path) -> None:
-    from stint_engine.eval.linking import AnnotationFormatError, read_groups
+    from stint_engine_eval.linking import AnnotationFormatError, read_groups
 
     bad = tmp_path / "bad.csv"
     bad.write_text("text,skill\nPython,Python (computer programming)\n")
     with pytest.raises(AnnotationFormatError, match="sentence,label"):
         read_groups(str(bad))
+
+
+def test_the_published_eval_command_reaches_the_tooling() -> None:
+    """`python -m stint_engine eval …` is the documented command (and the one the
+    sealed sets are checked with); the tooling lives in stint_engine_eval."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "stint_engine", "eval", "linking", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--annotations" in done.stdout and "--labels" in done.stdout

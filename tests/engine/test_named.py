@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from stint_engine.eval.named import DEFAULT_SET, load_set, read_texts, score
 from stint_engine.taxonomy import Taxonomy
 from stint_engine.text.named import find_named_skills, suggest_from_text
+from stint_engine_eval.named import DEFAULT_SET, load_set, read_texts, score
 
 PYTHON = "ccd0a1d9-afda-43d9-b901-96344886e14d"
 SQL = "598de5b0-5b58-4ea7-8058-a4bc4d18c742"

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from stint_engine.cli import main
-from stint_engine.eval.explore import evaluate, read_set
 from stint_engine.taxonomy import Taxonomy, normalise
 from stint_engine.text.occupations import (
     WEIGHTS,
@@ -21,6 +20,7 @@ from stint_engine.text.occupations import (
     skills_relating_to,
     synthetic_postings,
 )
+from stint_engine_eval.explore import evaluate, read_set
 
 CHECK_SET = Path(__file__).resolve().parents[2] / "bench" / "data" / "explore" / "postings.jsonl"
 

@@ -10,18 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stint_engine.eval.recommend import (
-    evaluate,
-    explore,
-    hit_at_k,
-    load,
-    ndcg_at_k,
-    rank_of,
-    reciprocal_rank,
-    run_eval_recommend,
-    summarise,
-    train_ranker,
-)
 from stint_engine.retrieval.ranker import (
     FEATURES,
     MODEL_PATH,
@@ -32,6 +20,18 @@ from stint_engine.retrieval.ranker import (
     rank_postings,
     read_ranker,
     shortlist_features,
+)
+from stint_engine_eval.recommend import (
+    evaluate,
+    explore,
+    hit_at_k,
+    load,
+    ndcg_at_k,
+    rank_of,
+    reciprocal_rank,
+    run_eval_recommend,
+    summarise,
+    train_ranker,
 )
 
 

@@ -305,7 +305,8 @@ def render_fit(
             sentences.append(
                 (
                     0.005 * len(verified),
-                    f"{v.possessive_cap} verified {join_names(verified)} count a little more.",
+                    f"{v.possessive_cap} verified {join_names(verified)} "
+                    f"{'counts' if len(verified) == 1 else 'count'} a little more.",
                 )
             )
     goal = details.get("goals") or render_goal(facts, reader, name)

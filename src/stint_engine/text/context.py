@@ -10,7 +10,7 @@ taggers, so the tagger stays a CRF and decodes in microseconds; only the
 encoder pass costs (about one sentence vector's work per sentence).
 
 ``data/token_clusters.npz`` holds the centroids and the SHA-256 of the weights
-they were computed with; ``python -m stint_engine.text.train_tagger --context``
+they were computed with; ``python -m stint_engine_eval.train_tagger --context``
 builds it and the matching CRF.
 """
 

@@ -7,7 +7,7 @@ Two parts, no model download:
    light lemmatisation (plural ``-s`` dropped), longest match first.
 2. A linear-chain CRF span tagger (``data/extract_crf.crfsuite``, CRFsuite,
    trained on SkillSpan *train* only by ``python -m
-   stint_engine.text.train_tagger``; features in ``text.crf``), which decides
+   stint_engine_eval.train_tagger``; features in ``text.crf``), which decides
    where a skill span starts and ends ("experience with *Python*", "*work
    independently*"); the dictionary matches are among its features. Text is
    tagged sentence by sentence (split at line breaks and ``. ! ? ;``).

@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from stint_engine.retrieval import CandidateFilters, CandidateIndex, SkillSpace, synthetic
+from stint_engine.retrieval import CandidateFilters, CandidateIndex, SkillSpace
 from stint_engine.taxonomy import Taxonomy
+from stint_engine_eval import synthetic
 
 CHUNK = 50_000
 

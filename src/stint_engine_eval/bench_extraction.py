@@ -20,10 +20,10 @@ import sys
 import time
 from typing import Any
 
-from stint_engine.eval.shared_data import has_shared_data, shared_data
 from stint_engine.taxonomy import Taxonomy
 from stint_engine.text.conll import read_conll
 from stint_engine.text.extract import Extractor, tokenise
+from stint_engine_eval.shared_data import has_shared_data, shared_data
 
 
 def postings(n: int, words: int = 300) -> list[str]:
@@ -83,7 +83,7 @@ def cold_start() -> dict[str, dict[str, float]]:
 
 
 def run(quick: bool) -> dict[str, Any]:
-    from stint_engine import taxonomy as taxonomy_module
+    from stint_engine.taxonomy import model as taxonomy_module
 
     taxonomy_module._cache.clear()
     t0 = time.perf_counter()

@@ -21,6 +21,6 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit(f"unknown bench area(s): {', '.join(unknown)}; choose from {AREAS}")
     out: dict[str, Any] = {}
     for area in wanted:
-        module = importlib.import_module(f"stint_engine.eval.bench_{area}")
+        module = importlib.import_module(f"stint_engine_eval.bench_{area}")
         out[area] = module.run(quick=bool(args.quick))
     return out

@@ -17,11 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from stint_engine.retrieval import OpportunityFilters, OpportunityIndex, SkillSpace, synthetic
+from stint_engine.retrieval import OpportunityFilters, OpportunityIndex, SkillSpace
 from stint_engine.retrieval.ranker import Posting
 from stint_engine.retrieval.rerank import History, recommend_opportunities
 from stint_engine.scoring import TextModel, fit
 from stint_engine.taxonomy import Taxonomy
+from stint_engine_eval import synthetic
 
 TODAY = date(2025, 3, 3)
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from stint_engine.eval.shared_data import REPO_ROOT, shared_data
+from stint_engine_eval.shared_data import REPO_ROOT, shared_data
 
 DEFAULT_SET = REPO_ROOT / "bench" / "data" / "named_skills" / "set.json"
 SOURCES = {

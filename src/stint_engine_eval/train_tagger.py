@@ -1,7 +1,7 @@
 """Train the extraction CRF on SkillSpan *train* splits only.
 
-    .venv/bin/python -m stint_engine.text.train_tagger            # fixed settings, ~1 min
-    .venv/bin/python -m stint_engine.text.train_tagger --cv 4     # grid search by k-fold CV
+    .venv/bin/python -m stint_engine_eval.train_tagger            # fixed settings, ~1 min
+    .venv/bin/python -m stint_engine_eval.train_tagger --cv 4     # grid search by k-fold CV
 
 Writes ``stint_engine/data/extract_crf.crfsuite``. Each CoNLL sentence is
 re-joined with single spaces and re-tokenised with the extractor's own
@@ -28,11 +28,11 @@ from typing import Any
 
 import pycrfsuite
 
-from stint_engine.eval.shared_data import shared_data
 from stint_engine.taxonomy import Taxonomy
 from stint_engine.text.conll import Sentence, bio_spans, read_conll
 from stint_engine.text.crf import CRF_CTX_PATH, CRF_PATH, sentence_features
 from stint_engine.text.extract import SkillDictionary, dictionary_features, lemma, tokenise
+from stint_engine_eval.shared_data import shared_data
 
 TRAIN_FILES = ("skillspan_house_train.conll", "skillspan_tech_train.conll")
 C1 = 0.05

@@ -1,0 +1,3 @@
+from stint_engine_eval.cli import main
+
+raise SystemExit(main())
