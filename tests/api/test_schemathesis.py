@@ -1,6 +1,10 @@
 """Property-based run over the whole OpenAPI schema: whatever schemathesis
-sends, the API never answers 5xx. Bounded examples keep it quick; new
-endpoints are covered automatically because the schema is read live."""
+sends, the API never answers 5xx. New endpoints are covered automatically:
+the labels come from the committed schema (kept equal to the live one by
+`manage.py openapi --check`), the cases from the live one.
+
+Every run sends each operation a few requests; `-m slow` (`make test-slow`)
+sends many more (tests/api/fuzz.py)."""
 
 from __future__ import annotations
 
@@ -9,24 +13,18 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
 
 from stint.accounts.services import api_token_create
 from stint.orgs.services import domain_add, organisation_create
+from tests.api.fuzz import DEEP_EXAMPLES, QUICK_EXAMPLES, assert_never_5xx
 from tests.personas import make_user
 
+pytestmark = pytest.mark.usefixtures("wsgi_keeps_connection")
 
-@pytest.fixture
-def api_schema(db: None) -> Any:
-    # As Django's test client does: keep the test's connection open across requests.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+_COMMITTED = schemathesis.openapi.from_path(
+    str(Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json")
+)
+LABELS = sorted(result.ok().label for result in _COMMITTED.get_all_operations())
 
 
 @pytest.fixture
@@ -39,31 +37,18 @@ def world_token(db: None) -> str:
     return api_token_create(user=user, name="fuzz").secret
 
 
-# Operation labels come from the committed schema (kept equal to the live one by
-# `manage.py openapi --check`); cases are generated from the live schema.
-_COMMITTED = schemathesis.openapi.from_path(
-    str(Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json")
-)
-LABELS = sorted(result.ok().label for result in _COMMITTED.get_all_operations())
-
-
 @pytest.mark.parametrize("label", LABELS)
-def test_api_never_answers_5xx(label: str, api_schema: Any, world_token: str) -> None:
-    operation = next(r.ok() for r in api_schema.get_all_operations() if r.ok().label == label)
+def test_api_never_answers_5xx(
+    label: str, api_operations: dict[str, Any], world_token: str
+) -> None:
     headers = {"Authorization": f"Bearer {world_token}"}
+    assert_never_5xx(api_operations[label], headers=headers, examples=QUICK_EXAMPLES)
 
-    @settings(
-        max_examples=15,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    )
-    @given(case=operation.as_strategy())
-    def never_5xx(case: Any) -> None:
-        response = case.call(headers=headers)
-        assert response.status_code < 500, (
-            f"{case.as_curl_command()} -> {response.status_code} {response.text[:300]}"
-        )
 
-    never_5xx()
+@pytest.mark.slow
+@pytest.mark.parametrize("label", LABELS)
+def test_api_never_answers_5xx_deeply(
+    label: str, api_operations: dict[str, Any], world_token: str
+) -> None:
+    headers = {"Authorization": f"Bearer {world_token}"}
+    assert_never_5xx(api_operations[label], headers=headers, examples=DEEP_EXAMPLES)

@@ -82,7 +82,7 @@ def test_bad_input_is_422_with_the_field_and_changes_nothing(
         "/api/v1/applications", {"opportunity_id": published_opportunity.pk}, content_type=JSON
     )
     assert r.status_code == 422
-    assert r.json()["errors"][0]["field"] == f"answer_{required_question.pk}"
+    assert r.json()["errors"][0]["field"] == "answers"  # not sent: the list is at fault
     assert r.json()["code"] == "answer_required"
     assert not Application.objects.exists() and not Answer.objects.exists()
 

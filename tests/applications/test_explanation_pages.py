@@ -100,3 +100,23 @@ def test_the_api_keeps_the_raw_score_beside_the_band_and_words_suggestions_for_e
     for item in items:
         assert item["band"] and 0 <= item["match_percent"] <= 100
         assert not any(SECOND_PERSON.search(line.encode()) for line in item["explanation"])
+
+
+def test_the_api_words_the_fit_for_its_reader_too(
+    alice: User, bob: User, published_opportunity: Opportunity, api_for
+) -> None:  # type: ignore[no-untyped-def]
+    """The API served the candidate's own sentences ("You have …") to the employer."""
+    _python_candidate(alice, published_opportunity)
+    a = apply(alice, published_opportunity)
+    employer = api_for(bob)
+    for body in (
+        employer.get(f"/api/v1/applications/{a.pk}").json(),
+        employer.get(f"/api/v1/opportunities/{published_opportunity.pk}/applicants").json()[0],
+    ):
+        text = " ".join(body["fit_explanation"]).encode()
+        assert b"Alice Candidate has" in text and not SECOND_PERSON.search(text), text
+    shortlisted = employer.post(f"/api/v1/applications/{a.pk}/shortlist").json()
+    assert "Alice Candidate has" in " ".join(shortlisted["fit_explanation"])
+
+    own = " ".join(api_for(alice).get(f"/api/v1/applications/{a.pk}").json()["fit_explanation"])
+    assert "You have" in own and "Alice Candidate has" not in own

@@ -189,3 +189,68 @@ def test_threads_close_30_days_after_an_ending() -> None:
 def test_offer_scope_snapshot() -> None:
     assert rules.offer_scope(" Do X ", "A file") == "Do X\n\nDeliverables:\nA file"
     assert rules.offer_scope("Do X", "") == "Do X"
+
+
+def test_only_submitted_shortlisted_and_offered_are_open() -> None:
+    assert {s for s in ApplicationStatus.values if rules.is_open(s)} == {
+        "submitted",
+        "shortlisted",
+        "offered",
+    }
+
+
+def test_an_offer_below_the_pay_floor_is_refused_with_the_floor() -> None:
+    assert rules.offer_fee_refusal(50_000, "USD", 10, 1_500) is None
+    low = rules.offer_fee_refusal(10_000, "USD", 10, 1_500)
+    assert low is not None and "for 10 hours the fee must be at least" in low
+    assert rules.offer_fee_refusal(0, "USD", 10, 0) is not None  # an offer always pays
+
+
+@pytest.mark.parametrize("status", ApplicationStatus.values)
+def test_each_party_is_told_who_acts_next_in_every_state(status: str) -> None:
+    said = {
+        side: rules.next_step(
+            side=side, status=status, offer_status=None, employer="Acme", candidate="Alice"
+        )
+        for side in (rules.EMPLOYER, rules.CANDIDATE)
+    }
+    assert said[rules.EMPLOYER] != said[rules.CANDIDATE]
+    assert "Nobody needs to act." not in said.values()  # every state has its own sentence
+    if status in rules.OPEN:
+        assert "Waiting for" in said[rules.EMPLOYER] + said[rules.CANDIDATE]
+
+
+def test_next_step_after_a_withdrawn_offer_and_a_counter_proposal() -> None:
+    def step(side: str, status: str, **kw: object) -> str:
+        return rules.next_step(side=side, status=status, employer="Acme", candidate="Alice", **kw)  # type: ignore[arg-type]
+
+    assert step(rules.EMPLOYER, "shortlisted", offer_status="withdrawn").startswith(
+        "You withdrew your offer"
+    )
+    assert step(rules.CANDIDATE, "shortlisted", offer_status="withdrawn").startswith(
+        "Acme withdrew its offer"
+    )
+    assert step(rules.EMPLOYER, "offered", offer_status="sent", countered=True).startswith(
+        "Alice proposed another fee"
+    )
+    assert "answer your proposal" in step(
+        rules.CANDIDATE, "offered", offer_status="sent", countered=True
+    )
+    assert step(rules.EMPLOYER, "archived", offer_status=None) == "Nobody needs to act."
+
+
+def test_an_offer_expires_at_its_deadline() -> None:
+    deadline = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    assert rules.offer_is_expired(deadline, deadline)
+    assert not rules.offer_is_expired(deadline, deadline - timedelta(seconds=1))
+
+
+def test_response_stats_without_answers_have_no_median() -> None:
+    stats = rules.ResponseStats(
+        window_days=14,
+        considered=0,
+        answered_in_window=0,
+        response_rate=None,
+        median_response_hours=None,
+    )
+    assert stats.response_rate_percent is None and stats.median_response_days is None

@@ -62,7 +62,7 @@ def test_required_answer_is_enforced_naming_the_field(
             opportunity_id=published_opportunity.pk,
             answers={required_question.pk: " "},
         )
-    assert err.value.field == f"answer_{required_question.pk}"
+    assert err.value.field == f"answers.{required_question.pk}"
     assert "Which tools" in err.value.message
     assert not Application.objects.exists() and not Notification.objects.exists()
 
@@ -80,7 +80,7 @@ def test_answers_to_other_opportunities_questions_are_refused(
             opportunity_id=published_opportunity.pk,
             answers={required_question.pk: "x", q.pk: "y"},
         )
-    assert err.value.field == f"answer_{q.pk}"
+    assert err.value.field == f"answers.{q.pk}"
     assert not Application.objects.exists()
 
 

@@ -112,6 +112,9 @@ def test_production_settings_pass_deploy_checks(tmp_path) -> None:  # type: igno
         "ALLOWED_HOSTS": "stint.example.org",
         "STINT_VAR_DIR": str(tmp_path),
         "DEBUG": "false",
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
+        "STINT_TRUSTED_PROXIES": "1",
+        "STINT_SIGNING_KEY": "a-key-for-the-check-only",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from stint.accounts.models import User
 from stint.applications.models import Application, Message, Offer
+from stint.core.money import hourly_floor_minor
 from stint.demo.scale import EMAIL_DOMAIN, EMPLOYER_PREFIX, MARKER_SLUG
 from stint.demo.world import DEMO_PASSWORD
 from stint.opportunities.models import Opportunity, RequiredSkill
@@ -78,7 +78,7 @@ def test_a_living_marketplace(world: dict[str, int]) -> None:
     for o in published:
         assert o.employer.is_verified
         assert o.apply_by and o.apply_by > today and o.start_date > today
-        assert o.fee_minor >= settings.STINT_MIN_HOURLY_RATE_MINOR * o.estimated_hours
+        assert o.fee_minor >= hourly_floor_minor(o.currency) * o.estimated_hours
         assert o.skills.filter(need="essential").exists()
     exclusive = published.get(visibility="institutions")
     assert list(exclusive.allowed_institutions.values_list("slug", flat=True)) == [

@@ -6,13 +6,10 @@ Run in CI's PostgreSQL pass:
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.db.models import F
 
 from stint.accounts.models import User
@@ -20,6 +17,7 @@ from stint.core.errors import ConflictError
 from stint.engagements import services
 from stint.engagements.models import Engagement, Submission
 from stint.payments.models import LedgerTransaction
+from tests.concurrency import race
 from tests.engagements.conftest import (
     FEE,
     SHARES,
@@ -32,38 +30,11 @@ from tests.engagements.conftest import (
     out_of_escrow,
 )
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "row-lock races need PostgreSQL (SQLite serialises writers); "
-            "CI runs these with DATABASE_URL=postgres://…"
-        )
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls at the same moment in threads; each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("needs_postgres"),
+]
 
 
 def released_once(e: Engagement, alice: User) -> None:

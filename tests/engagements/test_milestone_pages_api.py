@@ -171,7 +171,9 @@ def test_milestones_through_the_api(
     r = post(b, f"{BASE}/{e.pk}/approval", {"comments": "Good", "milestone_id": one.pk})
     assert r.status_code == 200, r.json()
     body = r.json()
-    assert body["status"] == "in_progress" and body["released_minor"] is None
+    assert body["status"] == "in_progress" and body["released_minor"] == SHARES[0]
+    listed = {x["id"]: x for x in b.get(BASE).json()}  # the list shows it too (issue 15)
+    assert listed[e.pk]["released_minor"] == SHARES[0]
     assert body["milestones"][0]["status"] == "approved" and body["milestones"][0]["released_at"]
     assert body["milestones_released_minor"] == SHARES[0]
     assert escrow(e) == funded_amount() - out_of_escrow(SHARES[0])

@@ -77,7 +77,7 @@ def test_each_approval_releases_exactly_that_share(
     approve(e, one, bob)
     one.refresh_from_db()
     assert one.status == "approved" and one.approved_at and one.released_at
-    assert status(e) == "in_progress" and e.released_minor is None  # still open
+    assert status(e) == "in_progress" and e.released_minor == SHARES[0]  # open, one share out
     assert candidate_balance(alice) == candidate_share_of_parts(SHARES[0])
     assert platform_revenue() == platform_cut(SHARES[0]) == SHARES[0] // 10
     assert escrow(e) == funded_amount() - out_of_escrow(SHARES[0])

@@ -70,6 +70,7 @@ def test_every_engagement_state_says_who_acts_next(
     bob: User,
     root: User,
     client_for: Callable[[User | None], Client],
+    api_for: Callable[[User | None], Client],
     settings: Any,
 ) -> None:
     e = walk(state, engagement, alice, bob, root)
@@ -86,6 +87,9 @@ def test_every_engagement_state_says_who_acts_next(
         )
         assert "What happens next:" in html
         assert sentence.replace("'", "&#x27;") in html, (state, side)
+        # The API twin says the same, for the same reader.
+        api = api_for(user).get(f"/api/v1/engagements/{e.pk}").json()
+        assert api["next_step"] == sentence, (state, side)
         if sentence.startswith("Waiting for you"):
             # The one who must act has the way to act on the page.
             button = BUTTONS.get((e.status, side, e.funded_at is not None))

@@ -158,3 +158,60 @@ def test_reminders_go_out_once_each_before_auto_approval() -> None:
     assert rules.reminders_due(t0, t0 + timedelta(days=6), days, 2) == 2  # nothing new
     assert not rules.is_auto_approval_due(t0, t0 + timedelta(days=6, hours=23), days)
     assert rules.is_auto_approval_due(t0, t0 + timedelta(days=7), days)
+
+
+def test_milestones_are_at_most_twenty_with_short_titles() -> None:
+    twenty_one = [rules.MilestoneSpec(f"Part {i}", 100) for i in range(21)]
+    assert rules.milestones_refusal(twenty_one, 2_100) == (
+        "milestones",
+        "Use at most 20 milestones.",
+    )
+    long_title = [rules.MilestoneSpec("x" * 141, 1_000)]
+    assert rules.milestones_refusal(long_title, 1_000) == (
+        "milestones.0.title",
+        "Milestone titles are at most 140 characters.",
+    )
+    assert rules.milestones_refusal([rules.MilestoneSpec("x" * 140, 1_000)], 1_000) is None
+
+
+def test_milestone_moves_follow_the_table() -> None:
+    assert rules.milestone_target_of("pending", "submit") == "submitted"
+    assert rules.milestone_target_of("submitted", "approve") == "approved"
+    assert rules.milestone_target_of("approved", "submit") is None
+
+
+def test_links_are_at_most_500_characters() -> None:
+    url = "https://example.com/" + "a" * 480
+    assert rules.link_refusal(url) is None
+    assert rules.link_refusal(url + "a") == "Links are at most 500 characters."
+
+
+@pytest.mark.parametrize("status", EngagementStatus.values)
+def test_each_party_is_told_who_acts_next_in_every_engagement_state(status: str) -> None:
+    said = {
+        side: rules.next_step(
+            status=status, side=side, employer="Acme", candidate="Alice", funded=True
+        )
+        for side in (rules.EMPLOYER, rules.CANDIDATE)
+    }
+    assert all(s != "Nobody needs to act." for s in said.values())  # each state has its own
+    if status in ("funded", "in_progress", "changes_requested"):
+        assert said[rules.EMPLOYER].startswith("Waiting for Alice to")
+        assert said[rules.CANDIDATE].startswith("Waiting for you to")
+    if status == "submitted":
+        assert said[rules.EMPLOYER].startswith("Waiting for you to review")
+        assert said[rules.CANDIDATE].startswith("Waiting for Acme to review")
+
+
+def test_before_the_money_reaches_escrow_the_employer_is_waited_for() -> None:
+    def step(side: str) -> str:
+        return rules.next_step(
+            status="funded", side=side, employer="Acme", candidate="Alice", funded=False
+        )
+
+    assert step(rules.EMPLOYER).startswith("Waiting for your payment to reach escrow")
+    assert step(rules.CANDIDATE).startswith("Waiting for Acme's payment to reach escrow")
+    unknown = rules.next_step(
+        status="archived", side=rules.EMPLOYER, employer="Acme", candidate="Alice", funded=True
+    )
+    assert unknown == "Nobody needs to act."

@@ -420,6 +420,8 @@ class EngagementMachine(RuleBasedStateMachine):
             assert (m.status == "approved") == (m.released_at is not None)
         if e.by_milestone and e.status in rules.WORKING:
             assert e.status == rules.status_from_milestones([m.status for m in milestones])
+        if e.by_milestone and e.status in rules.WORKING:
+            assert (e.released_minor or 0) == self.released_by_milestones
         if e.status == rules.PAID:
             assert e.paid_at and e.approved_at and e.released_minor == FEE
             assert len(approved) == len(milestones) or not e.by_milestone

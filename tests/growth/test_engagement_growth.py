@@ -77,7 +77,7 @@ def test_reflection_only_after_completion_private_by_default(
 ) -> None:
     with pytest.raises(DomainError) as exc:
         services.reflection_save(actor=alice, engagement_id=running.pk, learned="A lot")
-    assert exc.value.field == "engagement"
+    assert exc.value.field == "engagement_id"
     assert not Reflection.objects.exists()
     r = services.reflection_save(actor=alice, engagement_id=approved.pk, learned="Pandas")
     assert r.on_portfolio is False
@@ -160,7 +160,7 @@ def test_api(running: Engagement, approved: Engagement, alice: User, bob: User, 
         json.dumps({"learned": "x"}),
         content_type=JSON,
     )
-    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "engagement"
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "engagement_id"
     r = api_for(alice).put(
         f"/api/v1/engagements/{approved.pk}/reflection",
         json.dumps({"learned": "x", "on_portfolio": True}),

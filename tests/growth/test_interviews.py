@@ -163,7 +163,7 @@ def test_only_shortlisted_applicants_and_only_the_employer_propose(
     shortlisted.save()
     with pytest.raises(DomainError) as exc:
         _propose(bob, shortlisted)
-    assert exc.value.field == "application"
+    assert exc.value.field == "application_id"
     shortlisted.status = "shortlisted"
     shortlisted.save()
     with pytest.raises(Forbidden):

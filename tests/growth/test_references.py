@@ -56,7 +56,7 @@ def test_decline_then_ask_again(approved: Engagement, alice: User, bob: User) ->
 def test_not_before_completion(running: Engagement, alice: User) -> None:
     with pytest.raises(DomainError) as exc:
         services.reference_request(actor=alice, engagement_id=running.pk)
-    assert exc.value.field == "engagement"
+    assert exc.value.field == "engagement_id"
     assert not Reference.objects.exists()
 
 

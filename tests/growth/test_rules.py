@@ -136,3 +136,25 @@ def test_explore_reason_reads_well() -> None:
     )
     assert rules.explore_reason(["SQL", "SQL"], "nursing") == "Your SQL transfers to nursing."
     assert rules.explore_reason([], "nursing") == "A step into nursing, new to you."
+
+
+def test_each_side_of_an_interview_answers_the_other() -> None:
+    assert rules.other_side(rules.CANDIDATE) == rules.EMPLOYER
+    assert rules.other_side(rules.EMPLOYER) == rules.CANDIDATE
+
+
+def test_at_most_five_interview_times_are_offered() -> None:
+    starts = [NOW + timedelta(days=1, hours=h) for h in range(rules.MAX_SLOTS + 1)]
+    refusal = rules.slots_refusal(starts, now=NOW, duration_minutes=30)
+    assert refusal == ("too_many_slots", "Offer at most 5 times.")
+
+
+def test_no_skills_no_joined_labels() -> None:
+    assert rules.join_labels([]) == ""
+
+
+def test_reference_links_last_one_to_ninety_days() -> None:
+    assert rules.share_days_refusal(1) is None
+    assert rules.share_days_refusal(rules.SHARE_DAYS_MAX) is None
+    assert rules.share_days_refusal(0) == "A link lasts 1 to 90 days."
+    assert rules.share_days_refusal(91) == "A link lasts 1 to 90 days."

@@ -70,3 +70,10 @@ def test_months() -> None:
 
 def test_top_counts() -> None:
     assert rules.top_counts(["b", "a", "b", "c", "a", "b"], limit=2) == [("b", 3), ("a", 2)]
+
+
+def test_report_filters_are_active_when_any_is_set() -> None:
+    assert not rules.ReportFilters().active
+    assert rules.ReportFilters(major="History").active
+    assert rules.ReportFilters(graduation_year=2027).active
+    assert rules.ReportFilters(date_to=date(2026, 12, 31)).active

@@ -9,9 +9,10 @@ from django.test import Client
 
 from stint.accounts.models import User
 from stint.applications.models import Message
+from stint.audit.models import AuditEntry
 from stint.core.errors import ConflictError, DomainError, NotFound
 from stint.moderation import services
-from stint.moderation.models import AuditEntry, Report
+from stint.moderation.models import Report
 from stint.opportunities.models import Opportunity
 from stint.opportunities.selectors import BrowseQuery, browse
 from stint.orgs.models import Organisation

@@ -1,4 +1,5 @@
-"""Publishing runs moderation's screen; flagged postings wait for an admin."""
+"""Publishing runs the posting screen (opportunities' own rules); flagged postings
+wait for a platform admin's review in moderation."""
 
 from __future__ import annotations
 
@@ -8,19 +9,26 @@ import pytest
 from django.test import Client
 
 from stint.accounts.models import User
+from stint.audit.models import AuditEntry
 from stint.core.errors import ConflictError, DomainError
 from stint.moderation import services
-from stint.moderation.models import AuditEntry, PostingReview
+from stint.moderation.models import PostingReview
 from stint.opportunities import services as opportunity_services
 from stint.opportunities.models import Opportunity
-from stint.opportunities.screening import registered_screens
 from stint.opportunities.selectors import BrowseQuery, browse
 
 pytestmark = pytest.mark.django_db
 
 
-def test_moderation_registers_its_screen() -> None:
-    assert services.screen_opportunity in registered_screens()
+def test_publishing_keeps_every_flag_of_the_screen_with_its_field(
+    make_posting: Callable[..., Opportunity],
+) -> None:
+    o = make_posting(deliverables="TBD", title="Unpaid data intern")
+    assert o.status == "in_review" and o.published_at is None
+    by_code = {f["code"]: f for f in o.review_flags}
+    assert by_code["deliverables_missing"]["field"] == "deliverables"
+    assert by_code["unpaid_wording"]["field"] == "title"
+    assert set(by_code["unpaid_wording"]) == {"code", "field", "message"}
 
 
 def test_a_clean_posting_publishes_at_once(live_posting: Opportunity) -> None:
@@ -92,6 +100,6 @@ def test_the_api_shows_held_postings_to_admins_only(
     assert o.status == "in_review"
     assert api_for(bob).get("/api/v1/moderation/postings").status_code == 404
     r = api_for(root).get("/api/v1/moderation/postings")
-    assert r.status_code == 200 and r.json()[0]["id"] == o.pk
+    assert r.status_code == 200 and r.json()["items"][0]["id"] == o.pk
     r = api_for(root).post(f"/api/v1/moderation/postings/{o.pk}/approve")
     assert r.status_code == 200 and r.json()["status"] == "published"

@@ -11,9 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from stint.accounts.models import User
+from stint.audit.models import AuditEntry
 from stint.core.errors import ConflictError, DomainError, Forbidden
 from stint.moderation import services
-from stint.moderation.models import AuditEntry, VerificationDocument, VerificationRequest
+from stint.moderation.models import VerificationDocument, VerificationRequest
 from stint.orgs.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db

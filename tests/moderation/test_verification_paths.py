@@ -78,7 +78,7 @@ def test_api_admin_list_shows_the_pending_request(
 ) -> None:
     services.verification_request(actor=bob, organisation_id=acme.pk)
     r = api_for(root).get("/api/v1/moderation/verification-requests?status=pending")
-    assert r.status_code == 200 and [v["organisation_id"] for v in r.json()] == [acme.pk]
+    assert r.status_code == 200 and [v["organisation_id"] for v in r.json()["items"]] == [acme.pk]
 
 
 @pytest.mark.parametrize("state", ["none", "pending", "refused", "approved"])

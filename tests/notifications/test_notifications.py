@@ -147,3 +147,26 @@ def test_email_is_sent_once_with_text_and_html(
 def test_anonymous(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/notifications/").status_code == 302
     assert client.get("/api/v1/notifications").status_code == 401
+
+
+def test_settings_list_only_the_kinds_a_person_can_receive(
+    alice: User, bob: User, acme, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    """Candidates were asked about "Someone applied to your opportunity"."""
+    from stint.notifications.kinds import AUDIENCES, KINDS
+
+    assert set(AUDIENCES) == set(KINDS)  # every kind says who it is for
+    candidate = client_for(alice).get("/notifications/settings/").content
+    employer = client_for(bob).get("/notifications/settings/").content
+    assert b"You received an offer" in candidate
+    assert b"Someone applied to your opportunity" not in candidate
+    assert b"Someone applied to your opportunity" in employer
+    assert b"You received an offer" not in employer
+
+    # Saving the page leaves the kinds it did not show as they were.
+    preference_set(user=alice, kind="application.received", in_app=False, email=True)
+    assert client_for(alice).post("/notifications/settings/", {}).status_code == 302
+    kept = NotificationPreference.objects.get(user=alice, kind="application.received")
+    assert (kept.in_app, kept.email) == (False, True)
+    turned_off = NotificationPreference.objects.get(user=alice, kind="offer.made")
+    assert (turned_off.in_app, turned_off.email) == (False, False)

@@ -42,6 +42,7 @@ def test_employer_creates_patches_and_publishes(bob: User, acme: Organisation, a
     assert body["clarity"]["score"] == body["clarity_score"]
     assert {c["name"] for c in body["clarity"]["checks"]} >= {"deliverables_listed", "due_date"}
     oid = body["id"]
+    assert r["Location"] == f"/api/v1/opportunities/{oid}"  # the new object's own URL
     r = api.patch(f"/api/v1/opportunities/{oid}", {"openings": 2}, content_type=JSON)
     assert r.status_code == 200 and r.json()["openings"] == 2
     assert r.json()["skills"][0]["skill_id"] == SQL  # untouched fields stay
@@ -60,7 +61,7 @@ def test_employer_creates_patches_and_publishes(bob: User, acme: Organisation, a
     [
         ({"estimated_hours": 4}, "estimated_hours"),
         ({"estimated_hours": 41}, "estimated_hours"),
-        ({"fee_minor": 19999}, "fee"),
+        ({"fee_minor": 19999}, "fee_minor"),
         ({"start_date": future(7).isoformat(), "due_date": future(6).isoformat()}, "due_date"),
         ({"skills": [{"skill_id": "no-such-skill"}]}, "skills"),
         ({"currency": "XYZ"}, "currency"),
@@ -165,7 +166,7 @@ def test_edit_limits_once_someone_applied(
     r = api.patch(
         f"/api/v1/opportunities/{opportunity.pk}", {"fee_minor": 40000}, content_type=JSON
     )
-    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "fee"
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "fee_minor"
     r = api.patch(
         f"/api/v1/opportunities/{opportunity.pk}", {"estimated_hours": 12}, content_type=JSON
     )

@@ -75,7 +75,7 @@ BEFORE = rules.Terms(
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"fee_minor": 49999}, "fee"),
+        ({"fee_minor": 49999}, "fee_minor"),
         ({"currency": "EUR"}, "currency"),
         ({"estimated_hours": 11}, "estimated_hours"),
         ({"deliverables": "- One"}, "deliverables"),
@@ -103,3 +103,11 @@ def test_additions_and_extensions_are_fine() -> None:
         essential_skill_ids=frozenset({"sql", "python"}),
     )
     assert rules.edit_violations(BEFORE, after) == []
+
+
+def test_suggested_candidates_need_a_verified_employer_and_a_published_posting() -> None:
+    assert rules.suggestions_refusal(status="published", employer_verified=True) is None
+    assert "verified" in (
+        rules.suggestions_refusal(status="published", employer_verified=False) or ""
+    )
+    assert "published" in (rules.suggestions_refusal(status="draft", employer_verified=True) or "")

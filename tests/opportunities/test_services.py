@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
@@ -46,7 +47,7 @@ def test_clarity_score_drops_for_a_vague_posting(bob: User, acme: Organisation) 
     [
         ({"estimated_hours": 4}, "estimated_hours"),
         ({"estimated_hours": 41}, "estimated_hours"),
-        ({"fee_minor": 19999}, "fee"),  # 10 h at the 20.00/h minimum needs 200.00
+        ({"fee_minor": 19999}, "fee_minor"),  # 10 h at the 20.00/h minimum needs 200.00
         ({"currency": "XYZ"}, "currency"),
         ({"start_date": future(10), "due_date": future(9)}, "due_date"),
         ({"apply_by": future(11), "start_date": future(10)}, "apply_by"),
@@ -54,7 +55,7 @@ def test_clarity_score_drops_for_a_vague_posting(bob: User, acme: Organisation) 
         ({"skills": (services.SkillNeed(SQL, "essential", 5),)}, "skills"),
         ({"time_zone": "Mars/Olympus"}, "time_zone"),
         ({"work_mode": "onsite", "location_country": ""}, "location_country"),
-        ({"visibility": "institutions", "allowed_institution_ids": ()}, "allowed_institutions"),
+        ({"visibility": "institutions", "allowed_institution_ids": ()}, "allowed_institution_ids"),
         ({"openings": 0}, "openings"),
         ({"title": "  "}, "title"),
     ],
@@ -80,13 +81,55 @@ def test_the_pay_message_names_the_minimum_in_the_postings_currency(
         )
     assert "20.00 EUR per hour" in err.value.message
     assert "200.00 EUR" in err.value.message
-    with override_settings(STINT_MIN_HOURLY_RATE_MINOR=1500):
+    with override_settings(STINT_MIN_HOURLY_RATES={**settings.STINT_MIN_HOURLY_RATES, "JPY": 1500}):
         o = services.opportunity_create(
             actor=bob,
             organisation_id=acme.pk,
             posting=posting(currency="JPY", fee_minor=15000, estimated_hours=10),
         )
     assert o.fee_minor == 15000
+
+
+def test_pay_floors_are_per_currency_including_zero_decimal_yen(
+    bob: User, acme: Organisation
+) -> None:
+    """Floors are set per currency in its own minor units: 1,500 JPY (no decimals)
+    is not 15.00 of anything."""
+    rates = {**settings.STINT_MIN_HOURLY_RATES, "JPY": 1500, "EUR": 2500}
+    with override_settings(STINT_MIN_HOURLY_RATES=rates):
+        with pytest.raises(DomainError) as err:
+            services.opportunity_create(
+                actor=bob,
+                organisation_id=acme.pk,
+                posting=posting(currency="JPY", fee_minor=14_999, estimated_hours=10),
+            )
+        assert err.value.field == "fee_minor"
+        assert "1,500 JPY per hour" in err.value.message and "15,000 JPY" in err.value.message
+        ok = services.opportunity_create(
+            actor=bob,
+            organisation_id=acme.pk,
+            posting=posting(currency="JPY", fee_minor=15_000, estimated_hours=10),
+        )
+        assert ok.fee_minor == 15_000
+        with pytest.raises(DomainError) as err:
+            services.opportunity_create(
+                actor=bob,
+                organisation_id=acme.pk,
+                posting=posting(currency="EUR", fee_minor=20_000, estimated_hours=10),
+            )
+        assert "25.00 EUR per hour" in err.value.message
+
+
+def test_floor_settings_parse_currency_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from stint.config.env import env_rates
+
+    monkeypatch.setenv("STINT_MIN_HOURLY_RATES", "gbp:1500, JPY:1800")
+    assert env_rates("STINT_MIN_HOURLY_RATES") == {"GBP": 1500, "JPY": 1800}
+    monkeypatch.setenv("STINT_MIN_HOURLY_RATES", "GBP=15")
+    with pytest.raises(ImproperlyConfigured, match="CURRENCY:MINOR_UNITS"):
+        env_rates("STINT_MIN_HOURLY_RATES")
 
 
 def test_only_institutions_can_be_chosen(
@@ -98,7 +141,7 @@ def test_only_institutions_can_be_chosen(
             organisation_id=acme.pk,
             posting=posting(visibility="institutions", allowed_institution_ids=(globex.pk,)),
         )
-    assert err.value.field == "allowed_institutions"
+    assert err.value.field == "allowed_institution_ids"
     o = services.opportunity_create(
         actor=bob,
         organisation_id=acme.pk,
@@ -181,7 +224,7 @@ def _apply(opportunity: Opportunity, user: User) -> Application:
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"fee_minor": 40000}, "fee"),
+        ({"fee_minor": 40000}, "fee_minor"),
         ({"estimated_hours": 12}, "estimated_hours"),
         ({"deliverables": "- A dashboard of churn by month"}, "deliverables"),
         ({"skills": (services.SkillNeed(PYTHON, "nice", 1),)}, "skills"),

@@ -97,7 +97,7 @@ def test_metrics_latency_by_route_name_and_status() -> None:
     body = client.get("/metrics").content.decode()
     assert "# TYPE stint_http_request_duration_seconds histogram" in body
     assert re.search(
-        r'stint_http_request_duration_seconds_count\{method="GET",route="healthz",status="200",pid="\d+"\} 1',
+        r'stint_http_request_duration_seconds_count\{method="GET",route="healthz",status="200"\} 1',
         body,
     )
     assert 'route="unresolved",status="404"' in body
@@ -123,7 +123,7 @@ def test_metrics_task_queue_depth_and_oldest_age(db_tasks: None) -> None:
     ping.enqueue("a")
     ping.enqueue("b")
     body = Client().get("/metrics").content.decode()
-    assert 'stint_task_queue_depth{backend="default",queue="default"} 2' in body
+    assert re.search(r'stint_task_queue_depth\{backend="default",queue="default"\} 2(\.0)?\n', body)
     age = re.search(
         r'stint_task_queue_oldest_age_seconds\{backend="default",queue="default"\} ([0-9.e-]+)',
         body,
@@ -138,10 +138,8 @@ def test_metrics_matching_latency_and_payment_failures(alice: Any) -> None:
     recommendations_for(alice)
     metrics.payment_failed(provider="sandbox", operation="payout")
     body = metrics.render()
+    assert re.search(r'stint_matching_seconds_count\{operation="recommendations"\} 1', body)
     assert re.search(
-        r'stint_matching_seconds_count\{operation="recommendations",pid="\d+"\} 1', body
-    )
-    assert re.search(
-        r'stint_payment_failures_total\{operation="payout",provider="sandbox",pid="\d+"\} 1',
+        r'stint_payment_failures_total\{operation="payout",provider="sandbox"\} 1',
         body,
     )

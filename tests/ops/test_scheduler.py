@@ -47,7 +47,9 @@ def test_registry_names_real_tasks_by_dotted_path() -> None:
         "stint.opportunities.tasks.notify_saved_searches",
         "stint.engagements.tasks.auto_approve_due",
         "stint.ops.tasks.matching_snapshot",
-        "stint.ops.tasks.refresh_all_credit_records",
+        "stint.programs.tasks.refresh_credit_records",
+        "stint.privacy.tasks.purge_expired",
+        "stint.ops.tasks.clear_expired_sessions",
         "stint.ops.tasks.requeue_stale_tasks",
     ):
         assert path in tasks

@@ -134,3 +134,40 @@ def test_matching_snapshot_command(snapdir: Path, capsys: Any, acme: Organisatio
     call_command("matching_snapshot")
     assert "snapshot written" in capsys.readouterr().out
     assert (snapdir / "current" / "meta.json").exists()
+
+
+def test_the_change_log_is_pruned_and_idle_processes_rebuild(
+    settings: Any, alice: User, acme: Organisation
+) -> None:
+    """The log was never pruned; now rows older than OPS_INDEX_CHANGE_DAYS go, each
+    kind's newest stays, and a process that slept past the window rebuilds instead of
+    missing what was pruned."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stint.matching.models import IndexChange
+
+    settings.STINT_INDEX_BUILD = "sync"
+    settings.OPS_INDEX_SNAPSHOT = False
+    python = _skill("python")
+    _candidate(alice, [python])
+    first = _opportunity(acme, "Data cleanup", [python])
+    opportunity_changed.call(first.pk)
+    indexes.reset_all()
+    holder = indexes.OPPORTUNITIES
+    assert holder.ensure() is not None and str(first.pk) in holder.data
+
+    # Long ago: a second posting changed, then the process slept past the window.
+    second = _opportunity(acme, "Survey analysis", [python])
+    opportunity_changed.call(second.pk)
+    opportunity_changed.call(first.pk)
+    old = timezone.now() - timedelta(days=settings.OPS_INDEX_CHANGE_DAYS + 1)
+    IndexChange.objects.update(created_at=old)
+    newest = IndexChange.objects.filter(kind="opportunity").order_by("-pk").first()
+    assert indexes.prune_changes() >= 2
+    assert list(IndexChange.objects.filter(kind="opportunity")) == [newest]  # newest kept
+
+    holder.caught_up_at -= (settings.OPS_INDEX_CHANGE_DAYS + 1) * 24 * 3600
+    assert holder.ensure() is not None
+    assert {str(first.pk), str(second.pk)} <= set(holder.data)  # rebuilt, nothing missed

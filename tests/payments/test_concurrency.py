@@ -3,50 +3,22 @@ never deadlock (accounts are locked in one order)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from stint.accounts.models import User
 from stint.core.errors import DomainError
 from stint.core.money import Money
 from stint.payments import services
 from stint.payments.models import LedgerTransaction, Payout, SandboxRecord
+from tests.concurrency import race
 from tests.payments.helpers import assert_reconciles
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks (set DATABASE_URL=postgres://…)")
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls at the same moment in threads; return results or exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, fn: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not any(t.is_alive() for t in threads), "a thread hung (deadlock?)"
-    return results
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("needs_postgres"),
+]
 
 
 def _fund(ref: str, fee: int = 10_000) -> None:
@@ -56,7 +28,7 @@ def _fund(ref: str, fee: int = 10_000) -> None:
 def test_concurrent_releases_with_the_same_key_release_once(alice: User) -> None:
     _fund("engagement:1")
     results = race(
-        [
+        *[
             lambda: services.escrow_release(
                 ref="engagement:1", candidate_id=alice.pk, idempotency_key="same"
             )
@@ -72,7 +44,7 @@ def test_concurrent_releases_with_the_same_key_release_once(alice: User) -> None
 def test_concurrent_releases_with_different_keys_release_once(alice: User) -> None:
     _fund("engagement:1")
     results = race(
-        [
+        *[
             lambda i=i: services.escrow_release(
                 ref="engagement:1", candidate_id=alice.pk, idempotency_key=f"k{i}"
             )
@@ -90,7 +62,7 @@ def test_concurrent_releases_with_different_keys_release_once(alice: User) -> No
 def test_release_racing_refund_and_split_moves_the_escrow_once(alice: User) -> None:
     _fund("engagement:1")
     results = race(
-        [
+        *[
             lambda: services.escrow_release(
                 ref="engagement:1", candidate_id=alice.pk, idempotency_key="rel"
             ),
@@ -118,7 +90,7 @@ def test_many_escrows_released_concurrently_never_deadlock(alice: User, bob: Use
         _fund(ref)
     people = [alice, bob]
     results = race(
-        [
+        *[
             lambda i=i, ref=ref: services.escrow_release(
                 ref=ref, candidate_id=people[i % 2].pk, idempotency_key=f"rel-{ref}"
             )
@@ -136,7 +108,7 @@ def test_concurrent_payouts_never_double_pay(alice: User, same_key: bool) -> Non
     _fund("engagement:1")
     services.escrow_release(ref="engagement:1", candidate_id=alice.pk, idempotency_key="rel")
     results = race(
-        [
+        *[
             lambda i=i: services.payout_request(
                 actor=alice, currency="USD", idempotency_key="p" if same_key else f"p{i}"
             )
@@ -162,7 +134,7 @@ def test_concurrent_payouts_never_double_pay(alice: User, same_key: bool) -> Non
 
 
 def test_concurrent_funding_with_the_same_key_charges_once() -> None:
-    results = race([lambda: _fund("engagement:1") for _ in range(6)])
+    results = race(*[lambda: _fund("engagement:1") for _ in range(6)])
     assert not any(isinstance(r, Exception) for r in results), results
     assert SandboxRecord.objects.filter(kind="charge").count() == 1
     assert LedgerTransaction.objects.count() == 1

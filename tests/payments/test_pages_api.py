@@ -43,7 +43,7 @@ def test_candidate_sees_balance_and_requests_a_payout_by_api(
     assert created.json()["amount_minor"] == 10_000
     again = api.post("/api/v1/payments/payouts", body, content_type="application/json")
     assert again.status_code == 201 and again.json()["id"] == created.json()["id"]
-    listed = api.get("/api/v1/payments/payouts").json()
+    listed = api.get("/api/v1/payments/payouts").json()["items"]
     assert [p["status"] for p in listed] == ["paid"]
     conflict = api.post(
         "/api/v1/payments/payouts",
@@ -83,7 +83,7 @@ def test_api_needs_authentication(api_for: Any) -> None:
 
 def test_others_see_no_balance_of_alice(world: Any, eve: User, api_for: Any) -> None:
     assert api_for(eve).get("/api/v1/payments/balance").json() == []
-    assert api_for(eve).get("/api/v1/payments/payouts").json() == []
+    assert api_for(eve).get("/api/v1/payments/payouts").json()["items"] == []
 
 
 def test_earnings_page_and_payout_form(
@@ -163,3 +163,27 @@ def test_candidate_statement_only_for_the_candidate(
     assert (
         client_for(alice).get(f"/payments/receipts/{release.pk}/pdf/").content.startswith(b"%PDF")
     )
+
+
+def test_receipt_pdf_draws_any_script(
+    world: Any, acme: Organisation, bob: User, client_for: Any
+) -> None:
+    """Built-in PDF fonts cover Latin-1 only; names in other scripts came out as boxes."""
+    import io
+
+    from pypdf import PdfReader
+
+    name = "Łódź Ελλάδα Москва 北京大学 Ltd"
+    Organisation.objects.filter(pk=acme.pk).update(name=name)
+    response = client_for(bob).get(f"/payments/receipts/{world['fund'].pk}/pdf/")
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    text = reader.pages[0].extract_text()
+    for word in ("Łódź", "Ελλάδα", "Москва", "北京大学"):
+        assert word in text
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for font in reader.pages[0]["/Resources"]["/Font"].values()
+    }
+    assert any("DejaVuSans" in f for f in fonts), fonts
+    assert any("DroidSansFallback" in f for f in fonts), fonts

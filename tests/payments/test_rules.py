@@ -72,8 +72,67 @@ def test_allocate_takes_sources_in_order() -> None:
         rules.allocate(250, [("a", 100), ("b", 100)])
 
 
+def test_allocate_stops_at_the_first_source_that_covers_the_amount() -> None:
+    assert rules.allocate(100, [("a", 100), ("b", 100), ("c", 5)]) == [("a", 100)]
+
+
+def test_nothing_is_released_from_an_empty_or_overdrawn_escrow() -> None:
+    with pytest.raises(ValueError, match="Nothing to release"):
+        rules.release_parts(-1, _terms(10_000, 1000, "employer"))
+    with pytest.raises(ValueError, match="Nothing to release"):
+        rules.release_parts(0, rules.Terms(funded=0, fee=0, platform_fee=0, payer="employer"))
+
+
+def test_a_split_refuses_a_negative_or_excessive_candidate_share() -> None:
+    t = _terms(10_000, 1000, "candidate")
+    with pytest.raises(ValueError, match="not negative"):
+        rules.split_parts(t.funded, -1, t)
+    with pytest.raises(ValueError, match="More than the fee"):
+        rules.split_parts(t.funded, t.funded + 1, t)
+
+
 def test_fingerprint_depends_on_every_argument() -> None:
     a = rules.fingerprint("op", x=1, y="z")
     assert a == rules.fingerprint("op", y="z", x=1)
     assert a != rules.fingerprint("op", x=2, y="z")
     assert a != rules.fingerprint("other", x=1, y="z")
+
+
+def test_milestone_parts_add_up_to_exactly_the_platform_fee() -> None:
+    t = _terms(10_001, 1000, "employer")  # platform fee 1000
+    parts = [3_333, 3_333, 3_335]
+    released, cuts = 0, []
+    for part in parts:
+        to_candidate, to_platform = rules.part_release_parts(part, released, t)
+        assert to_candidate == part  # the employer pays the platform fee on top
+        cuts.append(to_platform)
+        released += part
+    assert sum(cuts) == t.platform_fee
+
+
+def test_a_candidate_paying_the_fee_has_it_taken_from_each_part() -> None:
+    t = _terms(10_000, 1000, "candidate")
+    assert rules.part_release_parts(5_000, 0, t) == (4_500, 500)
+    assert rules.part_release_parts(5_000, 5_000, t) == (4_500, 500)
+
+
+def test_a_part_is_positive_and_within_the_fee() -> None:
+    t = _terms(10_000, 1000, "employer")
+    with pytest.raises(ValueError, match="positive part"):
+        rules.part_release_parts(0, 0, t)
+    with pytest.raises(ValueError, match="positive part"):
+        rules.part_release_parts(100, -1, t)
+    with pytest.raises(ValueError, match="More than the fee"):
+        rules.part_release_parts(5_001, 5_000, t)
+
+
+def test_countries_are_two_capital_letters() -> None:
+    assert rules.valid_country("FR")
+    assert not rules.valid_country("fr")
+    assert not rules.valid_country("FRA")
+
+
+def test_provider_ids_are_masked_but_recognisable() -> None:
+    assert rules.masked("acct_1PqRstUvEwkZ") == "acct_…EwkZ"
+    assert rules.masked("abcdefghijk") == "…hijk"
+    assert rules.masked("acct_12") == "acct_12"  # too short to hide anything

@@ -5,6 +5,7 @@ setup is done and released when it is, webhooks, pages, API and who may do what.
 from __future__ import annotations
 
 import json
+import urllib.parse
 from typing import Any
 
 import pytest
@@ -371,7 +372,8 @@ def test_stripe_employer_payment_setup(
     )
     assert done.account.ready and done.account.payment_method == "pm_1MtwBwLkdIwHu7ixFeK0gUjq"
     (read,) = transport.requests
-    assert read.method == "GET" and "expand%5B0%5D=setup_intent" in read.url
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(read.url).query)
+    assert read.method == "GET" and query["expand[0]"] == ["setup_intent"]
     tx = services.escrow_fund(
         ref="engagement:1", employer_id=acme.pk, fee=Money(10_000, "USD"), idempotency_key="f"
     )
@@ -639,7 +641,7 @@ def test_candidate_setup_api(
     body = started.json()
     assert body["ready"] is True and body["onboarding_url"] is None
     assert body["released_payouts"] == 1 and body["held_payouts"] == 0
-    assert [p["status"] for p in api.get("/api/v1/payments/payouts").json()] == ["paid"]
+    assert [p["status"] for p in api.get("/api/v1/payments/payouts").json()["items"]] == ["paid"]
     assert api.post("/api/v1/payments/setup/refresh").json()["ready"] is True
     other = api_for(eve)
     assert other.get("/api/v1/payments/setup").status_code == 403

@@ -18,7 +18,7 @@ from stint.payments.providers import (
     get_provider,
 )
 from stint.payments.providers.stripe import StripeProvider, UrllibTransport
-from tests.payments.stripe_replay import ReplayTransport
+from tests.payments.stripe_replay import Recorded, ReplayTransport
 
 KEY = "sk_test_123"
 
@@ -195,3 +195,48 @@ def test_the_ledger_over_stripe(
         "transfers",
     ]
     assert transport.requests[1].headers["Idempotency-Key"] == "payout-1"
+
+
+class FlakyTransport(ReplayTransport):
+    """Fails the first `failures` calls (network down, then as given), then replays."""
+
+    def __init__(self, routes: dict[str, tuple[int, str]], failures: list[int | None]) -> None:
+        super().__init__(routes)
+        self.failures = failures
+
+    def __call__(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None
+    ) -> tuple[int, bytes]:
+        if self.failures:
+            status = self.failures.pop(0)
+            self.requests.append(Recorded(method, url, headers, {}))
+            if status is None:
+                raise ProviderUnavailable("connection reset", code="network")
+            return status, b'{"error": {"type": "api_error", "message": "try again"}}'
+        return super().__call__(method, url, headers, body)
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The SDK waits between retries; the waiting itself is not under test.
+    import stripe as stripe_sdk
+
+    monkeypatch.setattr(stripe_sdk.HTTPClient, "_sleep_time_seconds", lambda *a, **k: 0)
+
+
+def test_the_sdk_retries_network_failures_and_5xx_with_the_same_key(no_backoff: None) -> None:
+    transport = FlakyTransport(
+        {"/v1/payment_intents": (200, "payment_intent_succeeded")}, [None, 503]
+    )
+    provider = StripeProvider(api_key=KEY, webhook_secret="", transport=transport, retries=2)
+    assert charge(provider).provider_ref == "pi_3MtwBwLkdIwHu7ix28a3tqPa"
+    assert len(transport.requests) == 3
+    assert {r.headers["Idempotency-Key"] for r in transport.requests} == {"fund-42"}
+
+
+def test_when_retries_run_out_stripe_is_unavailable(no_backoff: None) -> None:
+    transport = FlakyTransport({}, [503, 503])
+    provider = StripeProvider(api_key=KEY, webhook_secret="", transport=transport, retries=1)
+    with pytest.raises(ProviderUnavailable) as exc:
+        charge(provider)
+    assert exc.value.code == "http_503" and len(transport.requests) == 2

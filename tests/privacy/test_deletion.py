@@ -12,9 +12,9 @@ from django.test import Client
 
 from stint.accounts.models import ApiToken, User
 from stint.applications.models import Answer, Application, Message
+from stint.audit.models import AuditEntry
 from stint.core.errors import ConflictError, DomainError
 from stint.engagements.models import Engagement
-from stint.moderation.models import AuditEntry
 from stint.notifications.models import Notification
 from stint.opportunities.models import SavedSearch
 from stint.orgs.models import Organisation

@@ -91,7 +91,7 @@ def test_only_the_owner_downloads(
         r = api_for(alice).post("/api/v1/privacy/exports")
     assert r.status_code == 201
     export_id = r.json()["id"]
-    assert api_for(alice).get("/api/v1/privacy/exports").json()[0]["status"] == "ready"
+    assert api_for(alice).get("/api/v1/privacy/exports").json()["items"][0]["status"] == "ready"
     assert api_for(alice).get(f"/api/v1/privacy/exports/{export_id}/download").status_code == 200
     for other in (eve, root):
         assert client_for(other).get(f"/privacy/exports/{export_id}/download/").status_code == 404

@@ -148,3 +148,22 @@ def test_platform_admins_see_profiles_in_the_admin_without_a_file_url(
     r = client_for(root).get(f"/admin/profiles/candidateprofile/{profile.pk}/change/")
     assert r.status_code == 200
     assert f'href="/profile/{alice.pk}/"'.encode() in r.content and b"/media/" not in r.content
+
+
+def test_the_skill_list_shows_plain_names_with_the_taxonomy_label_on_hover(
+    alice: User, client_for: Any
+) -> None:
+    """Profiles listed raw ESCO labels ("use spreadsheets software"); elsewhere people
+    read plain names. The full label stays available as the cell's title."""
+    from stint.matching.engine import skill_name, taxonomy
+
+    chosen = next(
+        s
+        for s in taxonomy().skills.values()
+        if s.id.count("-") == 4 and (skill_name(s.id) or s.label) != s.label and "&" not in s.label
+    )
+    plain = skill_name(chosen.id)
+    services.skill_add(actor=alice, skill_id=chosen.id, level=3)
+    html = client_for(alice).get("/profile/").content.decode()
+    table = html[html.index('id="skills"') : html.index("</table>", html.index('id="skills"'))]
+    assert f'<td title="{chosen.label}">{plain}</td>' in table

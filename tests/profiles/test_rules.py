@@ -137,3 +137,9 @@ def test_only_owners_and_admins_view_profiles_for_now() -> None:
     assert rules.may_view_profile(is_owner=True, is_admin=False)
     assert rules.may_view_profile(is_owner=False, is_admin=True)
     assert not rules.may_view_profile(is_owner=False, is_admin=False)
+
+
+def test_time_zones_are_listed_sorted_with_the_common_ones() -> None:
+    names = rules.time_zone_names()
+    assert names == sorted(names)
+    assert {"UTC", "Europe/Paris", "America/New_York"} <= set(names)

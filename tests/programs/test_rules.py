@@ -108,3 +108,71 @@ def test_share_by_rank() -> None:
     rows = rules.share_by_rank([1, 1, 2, 0], 3)
     assert rows[0] == {"choice": 1, "students": 2, "share": 0.5}
     assert [r["students"] for r in rows] == [2, 1, 0]
+
+
+def test_set_up_changes_only_until_published() -> None:
+    for status in ("draft", "ranking", "allocated"):
+        assert rules.setup_refusal(status) is None
+    assert rules.setup_refusal("published") == (
+        "The program is published: its set-up can no longer change."
+    )
+
+
+def test_a_ranking_window_opens_and_then_closes() -> None:
+    opens = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert rules.window_refusal(opens, opens + timedelta(days=7)) is None
+    assert rules.window_refusal(None, opens) == (
+        "Give the ranking window an opening and a closing time."
+    )
+    assert rules.window_refusal(opens, opens) == "The ranking window must close after it opens."
+
+
+def test_allocation_needs_a_closed_window() -> None:
+    closes = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+    after = closes + timedelta(minutes=1)
+    assert rules.run_refusal("published", closes, after) is not None
+    assert rules.run_refusal("draft", closes, after) == (
+        "Open and close a ranking window before allocating."
+    )
+    assert rules.run_refusal("ranking", None, after) is not None
+    assert rules.run_refusal("ranking", closes, closes - timedelta(minutes=1)) is not None
+    assert rules.run_refusal("ranking", closes, after) is None
+
+
+def test_no_pairs_no_ranks() -> None:
+    empty = np.zeros(0)
+    ranks = rules.owner_ranks(
+        pair_entry=empty,
+        pair_student=empty,
+        employer_rank=empty,
+        employer_score=empty,
+        fit=empty,
+        priority=empty,
+        mode="fit",
+    )
+    assert ranks.shape == (0,)
+
+
+def test_an_unplaced_student_with_choices_is_told_they_had_no_room() -> None:
+    explained = {
+        "project_id": None,
+        "choice": None,
+        "usable_choices": 2,
+        "preferred": [
+            {"project_id": 5, "choice": 1, "reason": "no_room", "capacity": 1},
+            {"project_id": 6, "choice": 2, "reason": "project_full", "capacity": 1},
+        ],
+        "strategy_proof": False,
+    }
+    lines = rules.explanation_sentences(explained, {5: "Scraper", 6: "Survey"})
+    assert lines[0] == "You were not placed: none of your 2 choices had room for you."
+    assert lines[1] == "Scraper (your 1st choice) had no room for you."
+    assert "its only place went to students its employer ranked above you" in lines[2]
+    assert rules.STRATEGY_NOTE not in lines
+
+
+def test_unmatched_reasons_name_the_cause() -> None:
+    assert rules.unmatched_reason(0, 0) == "did not rank any project"
+    assert rules.unmatched_reason(0, 3) == "none of their choices could take anyone"
+    assert rules.unmatched_reason(1, 1).startswith("their only choice was full")
+    assert rules.unmatched_reason(3, 3).startswith("all 3 of their choices were full")

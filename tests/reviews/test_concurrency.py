@@ -7,51 +7,21 @@ Run in CI's PostgreSQL pass:
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
 from stint.accounts.models import User
 from stint.core.errors import ConflictError
 from stint.engagements.models import Engagement, FollowUpOffer
 from stint.reviews import services
 from stint.reviews.models import Review
+from tests.concurrency import race
 from tests.reviews.conftest import EMPLOYER_RATINGS
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "row-lock races need PostgreSQL (SQLite serialises writers); "
-            "CI runs these with DATABASE_URL=postgres://…"
-        )
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("needs_postgres"),
+]
 
 
 def test_two_members_reviewing_at_once_leave_one_review(

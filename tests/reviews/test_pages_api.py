@@ -77,6 +77,10 @@ def test_verify_and_follow_up_pages(paid: Engagement, alice: User, bob: User, cl
     )
     assert ok.status_code == 302
     offer = FollowUpOffer.objects.get()
+    # While it is open the page says who acts next instead of showing a form that refuses.
+    waiting = c.get(f"/reviews/engagement/{paid.pk}/").content.decode()
+    section = waiting[waiting.index('id="follow-up"') :]
+    assert 'id="follow-up-waiting"' in section and "Invite to a longer role" not in section
     ac = client_for(alice)
     listing = ac.get("/reviews/follow-ups/")
     assert b"Analyst" in listing.content
@@ -84,6 +88,7 @@ def test_verify_and_follow_up_pages(paid: Engagement, alice: User, bob: User, cl
     offer.refresh_from_db()
     assert offer.status == "accepted"
     assert b"Offers your teams sent" in c.get("/reviews/follow-ups/").content
+    assert b"Invite to a longer role" in c.get(f"/reviews/engagement/{paid.pk}/").content
 
 
 def test_reputation_pages(

@@ -124,3 +124,22 @@ def test_slug_rules() -> None:
     assert rules.slug_refusal("Alice") is not None
     assert rules.slug_refusal("verify") is not None
     assert rules.slug_refusal("keys") is not None
+
+
+def test_each_side_reviews_the_other() -> None:
+    assert rules.other_side(rules.EMPLOYER) == rules.CANDIDATE
+    assert rules.other_side(rules.CANDIDATE) == rules.EMPLOYER
+
+
+def test_the_reveal_clock_starts_at_approval_else_payment_else_the_fallback() -> None:
+    approved = datetime(2026, 12, 1, tzinfo=UTC)
+    paid = approved + timedelta(days=1)
+    fallback = approved + timedelta(days=2)
+    assert rules.approval_time(approved, paid, fallback) == approved
+    assert rules.approval_time(None, paid, fallback) == paid
+    assert rules.approval_time(None, None, fallback) == fallback
+
+
+def test_outcomes_are_grouped_by_month() -> None:
+    assert rules.month_key(date(2026, 3, 9)) == "2026-03"
+    assert rules.month_key(datetime(2026, 12, 31, 23, 59, tzinfo=UTC)) == "2026-12"

@@ -3,10 +3,14 @@ module only mounts them, sets authentication and the shared error shape."""
 
 from __future__ import annotations
 
+import typing
+from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+from pydantic import BaseModel
 
 from stint.accounts.api import router as accounts_router
 from stint.api import errors
@@ -14,8 +18,10 @@ from stint.api.auth import AUTH
 from stint.api.parser import StrictJsonParser
 from stint.applications.api import router as applications_router
 from stint.engagements.api import router as engagements_router
+from stint.events.api import router as events_router
 from stint.growth.api import router as growth_router
 from stint.institutions.api import router as institutions_router
+from stint.lti.api import router as lti_router
 from stint.moderation.api import router as moderation_router
 from stint.notifications.api import router as notifications_router
 from stint.opportunities.api import router as opportunities_router
@@ -25,6 +31,41 @@ from stint.privacy.api import router as privacy_router
 from stint.profiles.api import router as profiles_router
 from stint.programs.api import router as programs_router
 from stint.reviews.api import router as reviews_router
+from stint.sso.api import router as sso_router
+
+
+def duplicate_schema_names(models: Iterable[type[BaseModel]]) -> dict[str, list[type[BaseModel]]]:
+    """Schema classes that share a name: the OpenAPI document would keep only one
+    of each (issue 15, item 12), documenting the wrong body for the others."""
+    by_name: dict[str, list[type[BaseModel]]] = {}
+    for model in models:
+        same = by_name.setdefault(model.__name__, [])
+        if model not in same:
+            same.append(model)
+    return {name: found for name, found in by_name.items() if len(found) > 1}
+
+
+def _schema_classes(api: NinjaAPI) -> list[type[BaseModel]]:
+    """Every schema class of the project that an operation reads or answers with."""
+    found: list[type[BaseModel]] = []
+
+    def walk(ann: object) -> None:
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            if ann in found:
+                return
+            if ann.__module__.startswith("stint."):
+                found.append(ann)
+            for f in ann.model_fields.values():
+                walk(f.annotation)
+        for arg in typing.get_args(ann):
+            walk(arg)
+
+    for _, router in api._routers:
+        for view in router.path_operations.values():
+            for op in view.operations:
+                for model in [*op.models, *op.response_models.values()]:
+                    walk(model)
+    return found
 
 
 class StintAPI(NinjaAPI):
@@ -40,6 +81,17 @@ class StintAPI(NinjaAPI):
             path_prefix = self.get_root_path(path_params or {})
         cache = self.__dict__.setdefault("_openapi_cache", {})
         if path_prefix not in cache:
+            # Names unique by construction: refuse to publish a document that would
+            # silently keep one of two classes named alike.
+            twice = duplicate_schema_names(_schema_classes(self))
+            if twice:
+                raise ImproperlyConfigured(
+                    "Schema class names must be unique across apps: "
+                    + "; ".join(
+                        f"{name}: " + ", ".join(f"{m.__module__}.{m.__qualname__}" for m in found)
+                        for name, found in twice.items()
+                    )
+                )
             cache[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
         return cache[path_prefix]
 
@@ -68,6 +120,7 @@ api = StintAPI(
 errors.install(api)
 api.add_router("/", accounts_router, tags=["accounts"])
 api.add_router("/", orgs_router, tags=["organisations"])
+api.add_router("/", sso_router, tags=["single sign-on"])
 api.add_router("/", profiles_router, tags=["profiles"])
 api.add_router("/", opportunities_router, tags=["opportunities"])
 api.add_router("/", applications_router, tags=["applications"])
@@ -76,7 +129,9 @@ api.add_router("/", engagements_router, tags=["engagements"])
 api.add_router("/", payments_router, tags=["payments"])
 api.add_router("/", reviews_router, tags=["reviews"])
 api.add_router("/", institutions_router, tags=["institutions"])
+api.add_router("/", lti_router, tags=["lti"])
 api.add_router("/", programs_router, tags=["programs"])
 api.add_router("/", moderation_router, tags=["moderation"])
 api.add_router("/", privacy_router, tags=["privacy"])
 api.add_router("/", growth_router, tags=["growth"])
+api.add_router("/", events_router, tags=["events and webhooks"])

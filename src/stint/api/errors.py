@@ -69,7 +69,7 @@ def install(api: NinjaAPI) -> None:
     def domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
         body = error_body(
             exc.message,
-            [{"field": exc.field, "message": exc.message}] if exc.field else [],
+            [{"field": p.field, "message": p.message} for p in exc.problems() if p.field],
             code=exc.code,
         )
         return api.create_response(request, body, status=exc.status)

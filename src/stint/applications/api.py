@@ -11,11 +11,13 @@ from stint.applications import selectors, services
 from stint.applications.models import Application, ApplyInvite, Message, Offer
 from stint.applications.schemas import (
     AnswerOut,
+    ApplicantOut,
     ApplicationDetailOut,
     ApplicationIn,
     ApplicationOut,
     BulkIn,
     DeclineIn,
+    InboxThreadOut,
     InviteIn,
     InviteOut,
     MessageIn,
@@ -29,16 +31,23 @@ from stint.applications.schemas import (
     SuggestedCandidatesOut,
 )
 from stint.applications.views import attachment_response
-from stint.core.errors import ConflictError, NotFound
+from stint.core.errors import ConflictError, DomainError, NotFound
 from stint.core.schemas import ERRORS
+from stint.matching.engine import fits_about
 from stint.matching.recommend import suggested_candidates
 from stint.opportunities import rules as opportunity_rules
 from stint.orgs.models import Organisation, OrgKind
+from stint.profiles.api import profile_out
+from stint.profiles.views import resume_response
 
 router = Router()
 
 
-def _application(a: Application, unread: int = 0) -> ApplicationOut:
+def _application(
+    a: Application, unread: int = 0, *, about: list[str] | None = None
+) -> ApplicationOut:
+    """`about`: the fit worded for the employer reading about the applicant ("Ada has
+    …"), as on the pipeline page; without it the candidate's own wording ("You have …")."""
     return ApplicationOut(
         id=a.pk,
         opportunity_id=a.opportunity_id,
@@ -50,7 +59,7 @@ def _application(a: Application, unread: int = 0) -> ApplicationOut:
         note=a.note,
         decline_reason=a.decline_reason,
         fit_score=a.fit_score,
-        fit_explanation=list(a.fit_explanation or []),
+        fit_explanation=about if about is not None else list(a.fit_explanation or []),
         engine_version=a.engine_version,
         created_at=a.created_at,
         updated_at=a.updated_at,
@@ -80,10 +89,23 @@ def _offer(o: Offer) -> OfferOut:
     )
 
 
+def _for_employer(applications: list[Application]) -> list[ApplicationOut]:
+    """Applications as their employer reads them: each fit worded about the applicant."""
+    by_opportunity: dict[int, list[Application]] = {}
+    for a in applications:
+        by_opportunity.setdefault(a.opportunity_id, []).append(a)
+    worded: dict[int, list[str]] = {}
+    for group in by_opportunity.values():
+        fits = fits_about([a.candidate for a in group], group[0].opportunity)
+        worded.update({a.pk: fit.explanation for a, fit in zip(group, fits, strict=True)})
+    return [_application(a, about=worded[a.pk]) for a in applications]
+
+
 def _detail(a: Application, user: User) -> ApplicationDetailOut:
     detail = selectors.applications_detail(a)
+    about = None if user.pk == a.candidate_id else _for_employer([a])[0].fit_explanation
     return ApplicationDetailOut(
-        **_application(a, selectors.unread_count(user, a)).dict(),
+        **_application(a, selectors.unread_count(user, a), about=about).dict(),
         answers=[
             AnswerOut(question_id=x.question_id, question=x.question.text, text=x.text)
             for x in detail["answers"]  # type: ignore[attr-defined]
@@ -128,12 +150,24 @@ def _invite(i: ApplyInvite) -> InviteOut:
 def application_submit(
     request: HttpRequest, payload: ApplicationIn
 ) -> Status[ApplicationDetailOut]:
-    a = services.application_submit(
-        actor=request.user,
-        opportunity_id=payload.opportunity_id,
-        note=payload.note,
-        answers={x.question_id: x.text for x in payload.answers},
-    )
+    try:
+        a = services.application_submit(
+            actor=request.user,
+            opportunity_id=payload.opportunity_id,
+            note=payload.note,
+            answers={x.question_id: x.text for x in payload.answers},
+        )
+    except DomainError as exc:
+        # The service keys answers by question (`answers.<question id>`); the request
+        # sends a list, so name the item sent (`answers.<index>.text`) or the list.
+        at = {x.question_id: i for i, x in enumerate(payload.answers)}
+        for problem in exc.problems():
+            head, _, question = (problem.field or "").partition(".")
+            if head == "answers" and question.isdigit():
+                index = at.get(int(question))
+                part = "question_id" if problem.code == "unknown_question" else "text"
+                problem.field = "answers" if index is None else f"answers.{index}.{part}"
+        raise
     return Status(201, _detail(a, request.user))
 
 
@@ -154,6 +188,58 @@ def application_list(request: HttpRequest) -> list[ApplicationOut]:
 def application_get(request: HttpRequest, application_id: int) -> ApplicationDetailOut:
     a = selectors.access_application(actor=request.user, application_id=application_id)
     return _detail(a, request.user)
+
+
+@router.get(
+    "/messages",
+    response={200: list[InboxThreadOut], **ERRORS},
+    summary="Your inbox: every application thread with a message, newest first",
+)
+def inbox(request: HttpRequest) -> list[InboxThreadOut]:
+    user = request.user
+    return [
+        InboxThreadOut(
+            application_id=a.pk,
+            opportunity_id=a.opportunity_id,
+            opportunity_title=a.opportunity.title,
+            with_name=(
+                a.opportunity.employer.name
+                if a.candidate_id == user.pk
+                else a.candidate.display_name
+            ),
+            last_message_at=a.last_at,
+            last_message_preview=(a.last_body or a.last_attachment or "")[:200],
+            last_message_from_me=a.last_sender_id == user.pk,
+            unread_messages=a.unread,
+        )
+        for a in selectors.inbox_of(user)
+    ]
+
+
+@router.get(
+    "/applications/{application_id}/candidate",
+    response={200: ApplicantOut, **ERRORS},
+    summary="Employer: the applicant's profile, resume link and portfolio",
+)
+def applicant_get(request: HttpRequest, application_id: int) -> ApplicantOut:
+    a, profile = selectors.access_applicant(actor=request.user, application_id=application_id)
+    slug = selectors.public_portfolio_slug(a.candidate)
+    return ApplicantOut(
+        application_id=a.pk,
+        profile=profile_out(profile, resume_url=reverse("api-1:applicant_resume", args=[a.pk])),
+        portfolio_url=reverse("portfolio_public", args=[slug]) if slug else None,
+    )
+
+
+@router.get(
+    "/applications/{application_id}/candidate/resume",
+    response={200: None, **ERRORS},
+    url_name="applicant_resume",
+    summary="Employer: download the applicant's resume",
+)
+def applicant_resume(request: HttpRequest, application_id: int) -> FileResponse:
+    _, profile = selectors.access_applicant(actor=request.user, application_id=application_id)
+    return resume_response(profile)
 
 
 @router.post(
@@ -226,10 +312,9 @@ def offer_revise(request: HttpRequest, offer_id: int, payload: OfferRevisionIn) 
 )
 def applicant_list(request: HttpRequest, opportunity_id: int) -> list[ApplicationOut]:
     o = selectors.access_opportunity_as_employer(actor=request.user, opportunity_id=opportunity_id)
-    return [
-        _application(a)
-        for a in selectors.applicants_ranked(o).select_related("opportunity__employer")
-    ]
+    return _for_employer(
+        list(selectors.applicants_ranked(o).select_related("opportunity__employer"))
+    )
 
 
 @router.post(
@@ -247,7 +332,7 @@ def applicant_bulk(
         action=payload.action,
         reason=payload.reason,
     )
-    return [_application(a) for a in done]
+    return _for_employer(list(done))
 
 
 @router.post(
@@ -256,9 +341,9 @@ def applicant_bulk(
     summary="Employer: shortlist",
 )
 def application_shortlist(request: HttpRequest, application_id: int) -> ApplicationOut:
-    return _application(
-        services.application_shortlist(actor=request.user, application_id=application_id)
-    )
+    return _for_employer(
+        [services.application_shortlist(actor=request.user, application_id=application_id)]
+    )[0]
 
 
 @router.post(
@@ -269,11 +354,13 @@ def application_shortlist(request: HttpRequest, application_id: int) -> Applicat
 def application_decline(
     request: HttpRequest, application_id: int, payload: DeclineIn
 ) -> ApplicationOut:
-    return _application(
-        services.application_decline(
-            actor=request.user, application_id=application_id, reason=payload.reason
-        )
-    )
+    return _for_employer(
+        [
+            services.application_decline(
+                actor=request.user, application_id=application_id, reason=payload.reason
+            )
+        ]
+    )[0]
 
 
 @router.post(

@@ -21,6 +21,8 @@ class ApplyForm(forms.Form):
     def __init__(self, *args: Any, opportunity: Opportunity, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = list(opportunity.questions.all())
+        # The service names an answer `answers.<question id>` (core.forms.form_field_for).
+        self.service_fields = {f"answers.{q.pk}": f"answer_{q.pk}" for q in self.questions}
         for q in self.questions:
             self.fields[f"answer_{q.pk}"] = forms.CharField(
                 label=q.text,

@@ -5,6 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from stint.profiles.schemas import ProfileOut
+
 
 class AnswerIn(Schema):
     question_id: int
@@ -60,6 +62,27 @@ class ApplicationOut(Schema):
     created_at: datetime
     updated_at: datetime
     unread_messages: int = 0
+
+
+class InboxThreadOut(Schema):
+    """One application's thread in the inbox (issue 14 item 11)."""
+
+    application_id: int
+    opportunity_id: int
+    opportunity_title: str
+    with_name: str = Field(..., description="The other side: the employer, or the candidate")
+    last_message_at: datetime
+    last_message_preview: str
+    last_message_from_me: bool
+    unread_messages: int
+
+
+class ApplicantOut(Schema):
+    """An applicant's profile as the employer's team sees it (issue 14 item 9)."""
+
+    application_id: int
+    profile: ProfileOut
+    portfolio_url: str | None = Field(None, description="The public portfolio, if any")
 
 
 class ApplicationDetailOut(ApplicationOut):

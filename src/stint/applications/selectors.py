@@ -9,6 +9,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from stint.accounts.models import User
@@ -28,6 +29,7 @@ from stint.core.money import Money
 from stint.opportunities.models import Opportunity
 from stint.orgs.models import Affiliation, Membership, Organisation, OrgKind
 from stint.payments.services import funding_amount_for
+from stint.profiles.models import CandidateProfile
 
 Side = Literal["candidate", "employer"]
 
@@ -76,6 +78,29 @@ def access_application(
             raise Forbidden("Only the employer's team can do that.")
         raise Forbidden("Only the candidate can do that.")
     return application
+
+
+def access_applicant(*, actor: User, application_id: int) -> tuple[Application, CandidateProfile]:
+    """The profile of an application's candidate, for the employer's team only
+    (issue 14 item 9): an employer sees the profiles of people who applied to its
+    postings, nobody else's. Strangers and other employers get NotFound (ids do
+    not leak); the candidate gets Forbidden (their own profile is at /profile/)."""
+    application = access_application(actor=actor, application_id=application_id, side="employer")
+    profile = (
+        CandidateProfile.objects.select_related("user")
+        .filter(user_id=application.candidate_id)
+        .first()
+    )
+    if profile is None:
+        raise NotFound(f"{application.candidate.display_name} has no profile yet.")
+    return application, profile
+
+
+def public_portfolio_slug(user: User) -> str | None:
+    """The slug of the user's portfolio when it is public. Read through the
+    reverse relation `user.portfolio` (reviews sits above applications)."""
+    portfolio = getattr(user, "portfolio", None)
+    return portfolio.slug if portfolio is not None and portfolio.public else None
 
 
 def access_offer(*, actor: User, offer_id: int, side: Side | None = None) -> Offer:
@@ -228,6 +253,34 @@ def _unread_subquery(user: User) -> Subquery:
         .values("n")
     )
     return Subquery(unread)
+
+
+# How many threads the inbox lists (the busiest people have a few dozen).
+INBOX_LIMIT = 200
+
+
+def inbox_of(user: User, limit: int = INBOX_LIMIT) -> list[Application]:
+    """Every application thread the user takes part in that has a message, newest
+    message first (issue 14 item 11), each annotated with `last_at`, `last_body`,
+    `last_attachment`, `last_sender_id` and `unread` (messages from others since
+    the user last opened the thread)."""
+    if not user.is_authenticated:
+        return []
+    org_ids = Membership.objects.filter(user=user).values("organisation_id")
+    last = Message.objects.filter(application=OuterRef("pk")).order_by("-created_at", "-pk")
+    return list(
+        Application.objects.filter(Q(candidate=user) | Q(opportunity__employer_id__in=org_ids))
+        .annotate(
+            last_at=Subquery(last.values("created_at")[:1]),
+            last_body=Subquery(last.values("body")[:1]),
+            last_attachment=Subquery(last.values("attachment_name")[:1]),
+            last_sender_id=Subquery(last.values("sender_id")[:1]),
+            unread=Coalesce(_unread_subquery(user), 0),
+        )
+        .filter(last_at__isnull=False)
+        .select_related("opportunity", "opportunity__employer", "candidate")
+        .order_by("-last_at", "-pk")[:limit]
+    )
 
 
 def unread_count(user: User, application: Application) -> int:

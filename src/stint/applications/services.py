@@ -41,7 +41,8 @@ from stint.applications.selectors import (
 )
 from stint.core import ratelimit
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
-from stint.core.money import Money
+from stint.core.money import Money, hourly_floor_minor
+from stint.events import services as events
 from stint.matching.engine import fit_for
 from stint.notifications.services import notify
 from stint.opportunities.models import Opportunity, OpportunityStatus
@@ -99,7 +100,7 @@ def application_submit(
 ) -> Application:
     """Apply to a published opportunity. Free; one per candidate per opportunity;
     at most STINT_OPEN_APPLICATION_CAP open at once. Answers are keyed by
-    question id; a missing required answer names the field `answer_<id>`."""
+    question id; a missing required answer names the field `answers.<question id>`."""
     if not actor.is_authenticated or not actor.is_candidate:
         raise Forbidden("Only candidates can apply. Turn on the candidate role in your settings.")
     ratelimit.hit("application_submit", actor)
@@ -120,18 +121,18 @@ def application_submit(
     unknown = sorted(set(answers) - known)
     if unknown:
         raise DomainError(
-            "unknown_question", f"Question {unknown[0]} is not asked here.", f"answer_{unknown[0]}"
+            "unknown_question", f"Question {unknown[0]} is not asked here.", f"answers.{unknown[0]}"
         )
     for q in questions:
         if len(answers.get(q.pk, "")) > 3000:
             raise DomainError(
-                "answer_too_long", "Keep each answer under 3000 characters.", f"answer_{q.pk}"
+                "answer_too_long", "Keep each answer under 3000 characters.", f"answers.{q.pk}"
             )
     missing = rules.missing_required([(q.pk, q.required) for q in questions], answers)
     if missing:
         question = next(q for q in questions if q.pk == missing[0])
         raise DomainError(
-            "answer_required", f"Please answer: “{question.text}”", f"answer_{question.pk}"
+            "answer_required", f"Please answer: “{question.text}”", f"answers.{question.pk}"
         )
     # Serialise one candidate's applications so two tabs cannot both pass the cap.
     User.objects.select_for_update().filter(pk=actor.pk).first()
@@ -165,6 +166,13 @@ def application_submit(
         title=f"{actor.display_name} applied to {opportunity.title}",
         # The employer reads about the applicant ("Ada has …"), not "You have …".
         body=next(iter(fit.read_by("employer", actor.display_name).explanation), ""),
+    )
+    events.record(
+        "application.received",
+        organisation=opportunity.employer_id,
+        users=[actor],
+        resource=application,
+        data={"application_id": application.pk, "opportunity_id": opportunity.pk},
     )
     return application
 
@@ -361,7 +369,7 @@ def _offer_terms(
         fee,
         opportunity.currency,
         opportunity.estimated_hours,
-        settings.STINT_MIN_HOURLY_RATE_MINOR,
+        hourly_floor_minor(opportunity.currency),
     )
     if refusal is not None:
         raise DomainError("fee_too_low", refusal, "fee_minor")
@@ -561,6 +569,17 @@ def offer_accept(*, actor: User, offer_id: int) -> Offer:
         _fill_and_close_others(opportunity, keep=application)
     offer.application = application
     on_offer_accepted(offer)
+    events.record(
+        "offer.accepted",
+        organisation=opportunity.employer_id,
+        users=[application.candidate_id],
+        resource=offer,
+        data={
+            "offer_id": offer.pk,
+            "application_id": application.pk,
+            "opportunity_id": opportunity.pk,
+        },
+    )
     return offer
 
 
@@ -604,6 +623,17 @@ def offer_decline(*, actor: User, offer_id: int) -> Offer:
         kind="offer.declined",
         title=f"{actor.display_name} declined your offer for {application.opportunity.title}",
         body="The opening is still yours to offer to someone else on the shortlist.",
+    )
+    events.record(
+        "offer.declined",
+        organisation=application.opportunity.employer_id,
+        users=[application.candidate_id],
+        resource=offer,
+        data={
+            "offer_id": offer.pk,
+            "application_id": application.pk,
+            "opportunity_id": application.opportunity_id,
+        },
     )
     return offer
 

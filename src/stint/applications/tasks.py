@@ -1,7 +1,6 @@
 """Background work for applications: thin wrappers, each one service call.
 
-Schedule `applications_housekeeping` (the management command) or these tasks
-every hour or so; they are idempotent.
+The periodic ones are scheduled in stint/ops/schedule.py; each is idempotent.
 """
 
 from __future__ import annotations

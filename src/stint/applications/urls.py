@@ -4,8 +4,15 @@ from stint.applications import views
 
 urlpatterns = [
     path("", views.my_applications, name="application_list"),
+    path("inbox/", views.inbox, name="application_inbox"),
     path("apply/<int:opportunity_id>/", views.application_apply, name="application_apply"),
     path("<int:application_id>/", views.application_detail, name="application_detail"),
+    path("<int:application_id>/candidate/", views.applicant_profile, name="application_applicant"),
+    path(
+        "<int:application_id>/candidate/resume/",
+        views.applicant_resume,
+        name="application_applicant_resume",
+    ),
     path("<int:application_id>/withdraw/", views.application_withdraw, name="application_withdraw"),
     path(
         "<int:application_id>/shortlist/",

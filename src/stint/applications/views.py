@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -26,22 +25,22 @@ from stint.applications.forms import (
 from stint.applications.models import Application, Offer
 from stint.core.errors import DomainError
 from stint.core.files import private_download
-from stint.core.forms import apply_domain_error
-from stint.core.money import CURRENCY_EXPONENTS, Money
+from stint.core.forms import apply_domain_error, flash_refusal
+from stint.core.money import CURRENCY_EXPONENTS, Money, hourly_floor_minor
 from stint.matching.engine import fits_about
 from stint.matching.recommend import suggested_candidates
 from stint.opportunities import rules as opportunity_rules
 from stint.opportunities.rules import amount_to_minor
+from stint.profiles.selectors import completeness_of, profile_sections
+from stint.profiles.views import resume_response
 
 
-def attachment_response(user: User, application_id: int, message_id: int) -> FileResponse:
+def attachment_response(user: User, application_id: int, message_id: int) -> HttpResponse:
     """The one way attachments leave the server: after the access check, as a download."""
     message = selectors.access_attachment(
         actor=user, application_id=application_id, message_id=message_id
     )
-    return private_download(
-        message.attachment.open("rb"), filename=message.attachment_name or "attachment"
-    )
+    return private_download(message.attachment, filename=message.attachment_name or "attachment")
 
 
 def _back(application_id: int) -> HttpResponse:
@@ -162,13 +161,46 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 
 
 @login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Every message thread across applications, newest first, unread marked (item 11)."""
+    return render(request, "applications/inbox.html", {"threads": selectors.inbox_of(request.user)})
+
+
+@login_required
+def applicant_profile(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The applicant's profile, resume and portfolio, for the employer's team (item 9)."""
+    application, profile = selectors.access_applicant(
+        actor=request.user, application_id=application_id
+    )
+    sections = profile_sections(profile)
+    slug = selectors.public_portfolio_slug(application.candidate)
+    return render(
+        request,
+        "profiles/profile.html",
+        {
+            "profile": profile,
+            "editable": False,
+            "meter": completeness_of(profile, sections),
+            "application": application,
+            "resume_url": reverse("application_applicant_resume", args=[application.pk]),
+            "portfolio_url": reverse("portfolio_public", args=[slug]) if slug else "",
+            **sections,
+        },
+    )
+
+
+@login_required
+def applicant_resume(request: HttpRequest, application_id: int) -> FileResponse:
+    _, profile = selectors.access_applicant(actor=request.user, application_id=application_id)
+    return resume_response(profile)
+
+
+@login_required
 @require_POST
 def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
-    try:
+    with flash_refusal(request):
         services.application_withdraw(actor=request.user, application_id=application_id)
         messages.success(request, "You withdrew your application.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(application_id)
 
 
@@ -176,11 +208,9 @@ def application_withdraw(request: HttpRequest, application_id: int) -> HttpRespo
 @require_POST
 def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = selectors.access_offer(actor=request.user, offer_id=offer_id, side="candidate")
-    try:
+    with flash_refusal(request):
         services.offer_accept(actor=request.user, offer_id=offer_id)
         messages.success(request, "You accepted the offer. Congratulations!")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(offer.application_id)
 
 
@@ -188,11 +218,9 @@ def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
 @require_POST
 def offer_decline(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = selectors.access_offer(actor=request.user, offer_id=offer_id, side="candidate")
-    try:
+    with flash_refusal(request):
         services.offer_decline(actor=request.user, offer_id=offer_id)
         messages.success(request, "You declined the offer. The employer has been told.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(offer.application_id)
 
 
@@ -246,7 +274,7 @@ def pipeline_bulk(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose applicants and an action.")
         return redirect("application_pipeline", opportunity_id=opportunity.pk)
-    try:
+    with flash_refusal(request):
         done = services.applications_bulk(
             actor=request.user,
             opportunity_id=opportunity.pk,
@@ -256,8 +284,6 @@ def pipeline_bulk(request: HttpRequest, opportunity_id: int) -> HttpResponse:
         )
         verb = "Shortlisted" if form.cleaned_data["action"] == "shortlist" else "Declined"
         messages.success(request, f"{verb} {len(done)}.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("application_pipeline", opportunity_id=opportunity.pk)
 
 
@@ -266,13 +292,11 @@ def pipeline_bulk(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 def pipeline_invite(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     form = InviteForm(request.POST)
     if form.is_valid():
-        try:
+        with flash_refusal(request):
             invite = services.apply_invite_create(
                 actor=request.user, opportunity_id=opportunity_id, **form.cleaned_data
             )
             messages.success(request, f"{invite.candidate.display_name} is invited to apply.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
     else:
         messages.error(request, "Choose a candidate to invite.")
     return redirect("application_pipeline", opportunity_id=opportunity_id)
@@ -281,11 +305,9 @@ def pipeline_invite(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_shortlist(request: HttpRequest, application_id: int) -> HttpResponse:
-    try:
+    with flash_refusal(request):
         services.application_shortlist(actor=request.user, application_id=application_id)
         messages.success(request, "Shortlisted; the candidate has been told.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(application_id)
 
 
@@ -294,13 +316,11 @@ def application_shortlist(request: HttpRequest, application_id: int) -> HttpResp
 def application_decline(request: HttpRequest, application_id: int) -> HttpResponse:
     form = DeclineForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
+    with flash_refusal(request):
         services.application_decline(
             actor=request.user, application_id=application_id, reason=reason
         )
         messages.success(request, "Declined; the candidate has been told kindly.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(application_id)
 
 
@@ -344,7 +364,7 @@ def _offer_confirm(
     escrow when the candidate accepts, before the offer goes out."""
     o = application.opportunity
     refusal = rules.offer_fee_refusal(
-        fee_minor, o.currency, o.estimated_hours, settings.STINT_MIN_HOURLY_RATE_MINOR
+        fee_minor, o.currency, o.estimated_hours, hourly_floor_minor(o.currency)
     )
     if refusal is not None:
         raise DomainError("fee_too_low", refusal, "fee_minor")
@@ -389,7 +409,7 @@ def offer_make(request: HttpRequest, application_id: int) -> HttpResponse:
     if not form.is_valid():
         _flash_form_errors(request, form)
         return _back(application_id)
-    try:
+    with flash_refusal(request):
         fee = _fee_minor(form.cleaned_data["fee"], currency)
         if request.POST.get("confirm") != "yes":
             # Nothing is sent or charged before the employer has seen the figures.
@@ -410,8 +430,6 @@ def offer_make(request: HttpRequest, application_id: int) -> HttpResponse:
         )
         messages.success(request, "Offer sent.")
         _below_posting_warning(request, offer.fee_minor, application)
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(application_id)
 
 
@@ -424,7 +442,7 @@ def offer_revise(request: HttpRequest, offer_id: int) -> HttpResponse:
     if not form.is_valid():
         _flash_form_errors(request, form)
         return _back(offer.application_id)
-    try:
+    with flash_refusal(request):
         fee = _fee_minor(form.cleaned_data["fee"], offer.currency)
         if request.POST.get("confirm") != "yes":
             return _offer_confirm(
@@ -444,8 +462,6 @@ def offer_revise(request: HttpRequest, offer_id: int) -> HttpResponse:
         )
         messages.success(request, "Offer revised; the candidate has a fresh deadline.")
         _below_posting_warning(request, revised.fee_minor, offer.application)
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(offer.application_id)
 
 
@@ -453,11 +469,9 @@ def offer_revise(request: HttpRequest, offer_id: int) -> HttpResponse:
 @require_POST
 def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = selectors.access_offer(actor=request.user, offer_id=offer_id, side="employer")
-    try:
+    with flash_refusal(request):
         services.offer_withdraw(actor=request.user, offer_id=offer.pk)
         messages.success(request, "Offer withdrawn; the applicant is back on your shortlist.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(offer.application_id)
 
 
@@ -469,7 +483,7 @@ def offer_counter(request: HttpRequest, offer_id: int) -> HttpResponse:
     if not form.is_valid():
         _flash_form_errors(request, form)
         return _back(offer.application_id)
-    try:
+    with flash_refusal(request):
         services.offer_counter(
             actor=request.user,
             offer_id=offer.pk,
@@ -477,8 +491,6 @@ def offer_counter(request: HttpRequest, offer_id: int) -> HttpResponse:
             message=form.cleaned_data["message"],
         )
         messages.success(request, "Proposal sent: the employer decides whether to revise.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(offer.application_id)
 
 
@@ -491,15 +503,13 @@ def message_send(request: HttpRequest, application_id: int) -> HttpResponse:
     selectors.access_application(actor=request.user, application_id=application_id)
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with flash_refusal(request):
             services.message_send(
                 actor=request.user,
                 application_id=application_id,
                 body=form.cleaned_data["body"],
                 attachment=form.cleaned_data["attachment"],
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
     else:
         for errors in form.errors.values():
             for error in errors:

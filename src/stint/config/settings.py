@@ -3,17 +3,21 @@ from environment variables (12-factor); see `.env.example`."""
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 
-from stint.config.env import env_bool, env_int, env_list, env_str
+from stint.config.env import cache_from_url, env_bool, env_int, env_list, env_rates, env_str
 
 SRC_DIR = Path(__file__).resolve().parents[2]
 BASE_DIR = SRC_DIR.parent
-VAR_DIR = Path(env_str("STINT_VAR_DIR", str(BASE_DIR / "var")))
+# Data (SQLite, uploads, keys): `var/` of the source checkout, or of the working directory
+# when Stint runs from an installed wheel (never inside site-packages).
+_DEFAULT_VAR = BASE_DIR / "var" if (BASE_DIR / "pyproject.toml").exists() else Path.cwd() / "var"
+VAR_DIR = Path(env_str("STINT_VAR_DIR", str(_DEFAULT_VAR)))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # "production" switches on the secure defaults that `check --deploy` asks for.
@@ -56,13 +60,20 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Institutions' single sign-on (stint.sso): one SocialApp per institution.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "ninja",
     "django_tasks",
     "django_tasks_db",
     "stint.core",
     "stint.accounts",
+    "stint.audit",
     "stint.orgs",
+    "stint.sso",
     "stint.notifications",
+    "stint.events",
     "stint.profiles",
     "stint.opportunities",
     "stint.matching",
@@ -73,6 +84,7 @@ INSTALLED_APPS = [
     "stint.programs",
     "stint.growth",
     "stint.institutions",
+    "stint.lti",
     "stint.moderation",
     "stint.privacy",
     "stint.ops",
@@ -84,7 +96,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "stint.ops.middleware.RequestIdMiddleware",  # request ids in logs, latency for /metrics
     "django.middleware.security.SecurityMiddleware",
-    "stint.moderation.middleware.SecurityHeadersMiddleware",
+    "stint.core.security.SecurityHeadersMiddleware",
+    "stint.core.request_context.RequestContextMiddleware",  # the audit log's IP
     "stint.api.middleware.ApiJsonErrorsMiddleware",  # every /api/ error is JSON with a code
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,6 +106,8 @@ MIDDLEWARE = [
     "stint.core.middleware.OutOfRangeIdMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "stint.api.idempotency.IdempotencyMiddleware",  # Idempotency-Key on API writes
+    "stint.api.conditional.ConditionalApiMiddleware",  # ETag / If-None-Match / If-Match
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -180,6 +195,18 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stint] "
 
+# --- allauth.socialaccount: institutions' identity providers (OpenID Connect, SAML), one
+# SocialApp per institution, configured by its staff (stint/sso, docs/institutions.md).
+# Its OpenID Connect views are stint.sso.oidc's (mounted first in urls.py), which always
+# check the id_token's signature.
+SOCIALACCOUNT_ADAPTER = "stint.sso.adapter.SocialAccountAdapter"
+# An IdP may sign into an existing account by email only where the adapter allows it: an
+# address in that institution's own verified domain, already verified here (stint.sso.rules).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+
 # --- allauth.mfa: a second factor (authenticator app codes, security keys/passkeys,
 # recovery codes), managed at /accounts/2fa/ (linked from account settings).
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
@@ -250,6 +277,45 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads on local disk (default) or S3-compatible storage shared by every host (MinIO, Ceph,
+# Garage, AWS): private files are then handed out as presigned URLs (core/files.py).
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+STINT_MEDIA_URL_SECONDS = env_int("STINT_MEDIA_URL_SECONDS", 300)
+# Local disk behind nginx: an `internal` location serving MEDIA_ROOT (deploy/nginx-stint.conf).
+STINT_MEDIA_ACCEL_PREFIX = env_str("STINT_MEDIA_ACCEL_PREFIX", "")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
+            "location": env_str("AWS_LOCATION", ""),
+            "default_acl": None,  # the bucket stays private
+            "querystring_auth": True,
+            "querystring_expire": STINT_MEDIA_URL_SECONDS,
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
+
+# --- Cache: rate limits, login throttles and page fragments. Several web processes or hosts
+# must share one (CACHE_URL=redis://…); `check --deploy` refuses a per-process cache.
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {"default": cache_from_url(CACHE_URL)}
+
+# How many proxies under our control sit in front of the web processes and append to
+# X-Forwarded-For (0: clients connect directly). Client IPs for Stint's own limits and the
+# audit log, and allauth's login throttles, read it; production must state it.
+STINT_TRUSTED_PROXIES: int | None = (
+    env_int("STINT_TRUSTED_PROXIES", 0) if "STINT_TRUSTED_PROXIES" in os.environ else None
+)
+ALLAUTH_TRUSTED_PROXY_COUNT = STINT_TRUSTED_PROXIES or 0
 
 # --- Background work: the Django tasks API; database backend by default, RQ when configured.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
@@ -282,13 +348,27 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preloading is a promise browsers keep for months: the operator opts in.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Not preloading is a choice, not an oversight: `check --deploy` need not warn.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- Product rules that operators may tune.
 STINT_INVITATION_DAYS = env_int("STINT_INVITATION_DAYS", 14)
 STINT_API_TOKEN_LIMIT = env_int("STINT_API_TOKEN_LIMIT", 20)
-# Micro-internships are paid: the lowest fee per estimated hour, in minor units of the posting's currency.
-STINT_MIN_HOURLY_RATE_MINOR = env_int("STINT_MIN_HOURLY_RATE_MINOR", 2000)
+# Micro-internships are paid: the lowest fee per estimated hour, per currency, in its minor
+# units ("GBP:1500,JPY:1800" overrides these defaults: 20.00 in each two-decimal currency, 2,000 JPY).
+STINT_MIN_HOURLY_RATES: dict[str, int] = {
+    "USD": 2000,
+    "EUR": 2000,
+    "GBP": 2000,
+    "CAD": 2000,
+    "AUD": 2000,
+    "CHF": 2000,
+    "JPY": 2000,
+    **env_rates("STINT_MIN_HOURLY_RATES"),
+}
 # No ghosting: pending applications are declined kindly after this many days without action.
 STINT_AUTO_DECLINE_DAYS = env_int("STINT_AUTO_DECLINE_DAYS", 21)
 # A cap on a candidate's open applications keeps mass-applying from flooding employers.
@@ -367,6 +447,10 @@ OPS_HISTORY_DAYS = env_int("OPS_HISTORY_DAYS", 30)
 OPS_INDEX_SNAPSHOT = env_bool("OPS_INDEX_SNAPSHOT", True)
 OPS_INDEX_SNAPSHOT_DIR = env_str("OPS_INDEX_SNAPSHOT_DIR", str(VAR_DIR / "indexes"))
 OPS_INDEX_SNAPSHOT_MAX_AGE = env_int("OPS_INDEX_SNAPSHOT_MAX_AGE", 24 * 3600)
+# Matching change-log rows are kept this many days; a process idle longer rebuilds its indexes.
+OPS_INDEX_CHANGE_DAYS = env_int("OPS_INDEX_CHANGE_DAYS", 7)
+# The events feed and webhook delivery log keep this many days (clients catch up within it).
+STINT_EVENT_RETENTION_DAYS = env_int("STINT_EVENT_RETENTION_DAYS", 30)
 # With TASKS_BACKEND=rq: "database" queues tasks in the database while Redis is down
 # (drained by `db_worker --backend database`); "none" raises TaskBackendUnavailable.
 OPS_TASKS_FALLBACK = env_str("OPS_TASKS_FALLBACK", "database")

@@ -1,5 +1,7 @@
 """Charts as server-rendered SVG: no JavaScript, no CDN, readable by screen
-readers (each chart carries a title, a description and a data table fallback).
+readers (each chart carries a title, a description and a data table fallback)
+and by everyone else (a visible title above it, bar labels wrapped or ended
+with "…" rather than clipped, the full label on hover).
 
 Used by every dashboard: `bar_chart` for categories, `line_chart` for series
 over time. Values are plain numbers; labels are escaped.
@@ -31,6 +33,46 @@ def _nice_max(value: float) -> float:
         if top >= value:
             return float(top)
     return float(10 * magnitude)
+
+
+def _axis_top(values: Sequence[float], unit: str) -> float:
+    """The top of the value axis. A percentage chart with nothing above zero still
+    spans 0–100% (issue 14: an empty one read 0%–1%)."""
+    top = _nice_max(max(values, default=0))
+    if unit == "%" and max(values, default=0) <= 0:
+        return 100.0
+    return top
+
+
+# Label text: about 7 px per character at 13 px, two lines at most beside a bar.
+_CHAR_PX = 7
+_MAX_LINES = 2
+
+
+def _label_lines(label: str, room_px: int) -> list[str]:
+    """The label wrapped into at most two lines that fit `room_px`; the last line
+    ends with an ellipsis when the label is longer (its full text is the tooltip)."""
+    width = max(room_px // _CHAR_PX, 4)
+    words, lines, current = label.split(), [], ""
+    for word in words:
+        candidate = f"{current} {word}".strip()
+        if len(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+    if current:
+        lines.append(current)
+    lines = [line if len(line) <= width else line[: width - 1] + "…" for line in lines] or [""]
+    if len(lines) > _MAX_LINES:
+        last = " ".join(lines[_MAX_LINES - 1 :])
+        lines = [*lines[: _MAX_LINES - 1], last[: width - 1].rstrip() + "…"]
+    return lines
+
+
+def _caption(title: str) -> str:
+    return f"<p class='chart-title'>{escape(title)}</p>"
 
 
 def _fmt(value: float) -> str:
@@ -72,8 +114,8 @@ def bar_chart(
     """Horizontal bars, one per label, values printed at the end of each bar."""
     if len(labels) != len(values):
         raise ValueError("labels and values differ in length")
-    top = _nice_max(max(values, default=0))
-    left, right = 180, 70
+    top = _axis_top(values, unit)
+    left, right = 200, 70
     height = max(len(labels), 1) * (bar_height + 8) + 30
     parts = [f"<desc id='{chart_id}-d'>{escape(title)}: {len(labels)} bars</desc>"]
     if not labels:
@@ -81,16 +123,26 @@ def bar_chart(
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = 10 + i * (bar_height + 8)
         w = 0 if top == 0 else (width - left - right) * (value / top)
+        # Long labels wrap onto two lines and end with "…", never cut at the edge;
+        # the whole label is the tooltip and stays in the data table.
+        lines = _label_lines(label, left - 16)
+        first_y = y + bar_height * 0.68 - (6.5 if len(lines) > 1 else 0)
+        spans = "".join(
+            f"<tspan x='{left - 8}' y='{first_y + 13 * k:.1f}'>{escape(line)}</tspan>"
+            for k, line in enumerate(lines)
+        )
+        # Only a shortened label needs its full text on hover.
+        hover = f"<title>{escape(label)}</title>" if lines[-1].endswith("…") else ""
         parts.append(
-            f"<text x='{left - 8}' y='{y + bar_height * 0.68:.1f}' text-anchor='end' "
-            f"font-size='13' fill='#1d2433'>{escape(label[:28])}</text>"
+            f"<g>{hover}<text text-anchor='end' font-size='12' "
+            f"fill='#1d2433'>{spans}</text></g>"
             f"<rect x='{left}' y='{y}' width='{max(w, 0):.1f}' height='{bar_height}' rx='3' fill='{PALETTE[0]}'/>"
             f"<text x='{left + w + 6:.1f}' y='{y + bar_height * 0.68:.1f}' font-size='12' "
             f"fill='#1d2433'>{_fmt(value)}{escape(unit)}</text>"
         )
     svg = _frame(title, width, height, "".join(parts), chart_id)
     return mark_safe(
-        svg + _table(title, labels, [Series(title, values)])
+        _caption(title) + svg + _table(title, labels, [Series(title, values)])
     )  # every label was escaped above
 
 
@@ -112,7 +164,7 @@ def line_chart(
             )
     left, right, top_pad, bottom = 56, 40, 16, 46  # room for the last, centred label
     plot_w, plot_h = width - left - right, height - top_pad - bottom
-    top = _nice_max(max((v for s in series for v in s.values), default=0))
+    top = _axis_top([v for s in series for v in s.values], unit)
     parts = [
         f"<desc id='{chart_id}-d'>{escape(title)}: {len(series)} series over {len(labels)} points</desc>"
     ]
@@ -153,4 +205,5 @@ def line_chart(
             f"<text x='{lx + 16}' y='{height - 6}' font-size='12' fill='#1d2433'>{escape(s.name)}</text>"
         )
     svg = _frame(title, width, height, "".join(parts), chart_id)
-    return mark_safe(svg + _table(title, labels, series))  # every label was escaped above
+    # every label was escaped above
+    return mark_safe(_caption(title) + svg + _table(title, labels, series))

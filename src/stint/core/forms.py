@@ -5,9 +5,31 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django import forms
-from django.db import transaction
+from django.contrib import messages
+from django.http import HttpRequest
 
-from stint.core.errors import DomainError
+from stint.core.errors import DomainError, call_reporting_every_field
+
+
+def form_field_for(form: forms.Form, field: str | None) -> str | None:
+    """The form field showing a service's error about `field`. Services name their
+    inputs as the API does (`fee_minor`, `student_ids`); a form whose fields differ
+    maps them in `service_fields` (`{"fee_minor": "fee"}`). None: a form-wide error."""
+    if field is None:
+        return None
+    field = getattr(form, "service_fields", {}).get(field, field)
+    return field if field in form.fields else None
+
+
+@contextmanager
+def flash_refusal(request: HttpRequest) -> Iterator[None]:
+    """A service's refusal of an action posted without a form to show it on (a button):
+    its message is flashed on the page the view redirects to. The one place for it,
+    beside `apply_domain_error` for forms."""
+    try:
+        yield
+    except DomainError as exc:
+        messages.error(request, exc.message)
 
 
 @contextmanager
@@ -20,15 +42,12 @@ def apply_domain_error(form: forms.Form) -> Iterator[None]:
     try:
         yield
     except DomainError as exc:
-        field = exc.field if exc.field in form.fields else None
-        form.add_error(field, exc.message)
+        # An InvalidFields carries every field at fault: show them all at once.
+        for problem in exc.problems():
+            form.add_error(form_field_for(form, problem.field), problem.message)
 
 
 T = TypeVar("T")
-
-
-class _RollBack(Exception):
-    """Undoes a probe's writes (and drops its on-commit side effects)."""
 
 
 def submit_showing_every_error(
@@ -38,27 +57,13 @@ def submit_showing_every_error(
     fixed: Mapping[str, Any],
     fields: Mapping[str, Any],
 ) -> T | None:
-    """Call `service(**fixed, **fields)`. When it refuses, ask it again about each
-    field alone, each time rolled back, so the form shows every field at fault at
-    once (issue 14: not one error per submit). The service stays the only place
-    that knows the rules; this needs a service whose fields are all optional
-    (None leaves a field as it is), such as `profile_update`. None when refused."""
+    """`call_reporting_every_field` for a form: every field at fault is shown on
+    the form at once (issue 14: not one error per submit). None when refused."""
     try:
-        with transaction.atomic():
-            return service(**fixed, **fields)
-    except DomainError as first:
-        found: list[DomainError] = []
-        for name, value in fields.items():
-            try:
-                with transaction.atomic():
-                    service(**fixed, **{name: value})
-                    raise _RollBack
-            except _RollBack:
-                continue
-            except DomainError as exc:
-                found.append(exc)
-        for exc in found or [first]:
-            field = exc.field if exc.field in form.fields else None
+        return call_reporting_every_field(service, fixed=fixed, fields=fields)
+    except DomainError as exc:
+        for problem in exc.problems():
+            field = form_field_for(form, problem.field)
             if field is None or field not in form.errors:
-                form.add_error(field, exc.message)
+                form.add_error(field, problem.message)
         return None

@@ -1,16 +1,20 @@
-"""A tiny in-process metrics registry, rendered in the Prometheus text format.
+"""Stint's metrics, kept by prometheus_client and served at `/metrics` by `stint.ops`.
 
 Core is the bottom layer, so any app may record a figure without importing the
-app that serves them (`stint.ops` renders them at `/metrics`):
+app that serves them:
 
     from stint.core import metrics
     with metrics.timed("stint_matching_seconds", operation="recommend"):
         ...
     metrics.inc("stint_payment_failures_total", provider="stripe", operation="payout")
 
-Figures live in the memory of one process (each gunicorn worker has its own);
-every sample carries a `pid` label so a scraper that reaches several workers
-through one port sees them apart. No third-party dependency.
+With several gunicorn workers, set `PROMETHEUS_MULTIPROC_DIR` (an empty directory,
+wiped at each start; deploy/stint-web.service does it, deploy/gunicorn.conf.py
+marks dead workers): every process writes its figures there and a scrape of any
+worker answers the sum over all of them. Without it (development, tests) the
+figures are those of the one process. Collectors registered with
+`register_collector` (the queue depth, read from the database) run at scrape time
+in the process that answers.
 """
 
 from __future__ import annotations
@@ -20,6 +24,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 # Seconds; from fast index look-ups to slow page renders.
 DEFAULT_BUCKETS: tuple[float, ...] = (
@@ -41,45 +55,66 @@ HELP: dict[str, str] = {
     "stint_matching_seconds": "Time spent in matching calls (recommendations, suggestions).",
     "stint_payment_failures_total": "Payment provider calls that failed.",
     "stint_tasks_enqueue_fallback_total": "Tasks enqueued on the database because Redis did not answer.",
+    "stint_job_row_failures_total": "Rows a periodic job could not process (it went on).",
 }
 
-LabelKey = tuple[tuple[str, str], ...]
+# `_created` timestamps per series say nothing our dashboards use; they would double the page.
+disable_created_metrics()
+
+# (name, type, help, labels, value) read at scrape time; only gauges are used.
+Sample = tuple[str, str, str, dict[str, str], float]
 
 _lock = threading.Lock()
-_counters: dict[str, dict[LabelKey, float]] = {}
-_histograms: dict[str, dict[LabelKey, list[float]]] = {}  # bucket counts..., sum, count
-_buckets: dict[str, tuple[float, ...]] = {}
-_collectors: list[Callable[[], list[tuple[str, str, str, dict[str, str], float]]]] = []
+_registry = CollectorRegistry(auto_describe=True)
+_counters: dict[str, Counter] = {}
+_histograms: dict[str, Histogram] = {}
+_collectors: list[Callable[[], list[Sample]]] = []
 
 
-def _key(labels: dict[str, object]) -> LabelKey:
-    return tuple(sorted((k, str(v)) for k, v in labels.items()))
+def multiprocess_dir() -> str | None:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
+def _counter(name: str, labelnames: tuple[str, ...]) -> Counter:
+    with _lock:
+        metric = _counters.get(name)
+        if metric is None:
+            # prometheus_client adds `_total` back to a counter's name when it exposes it.
+            base = name.removesuffix("_total")
+            metric = Counter(base, HELP.get(name, name), labelnames, registry=_registry)
+            _counters[name] = metric
+        return metric
+
+
+def _histogram(name: str, labelnames: tuple[str, ...], buckets: tuple[float, ...]) -> Histogram:
+    with _lock:
+        metric = _histograms.get(name)
+        if metric is None:
+            metric = Histogram(
+                name, HELP.get(name, name), labelnames, buckets=buckets, registry=_registry
+            )
+            _histograms[name] = metric
+        return metric
+
+
+def _labelled(metric: Counter | Histogram, labels: dict[str, object]) -> Counter | Histogram:
+    if not labels:
+        return metric
+    return metric.labels(**{k: str(v) for k, v in labels.items()})
 
 
 def inc(name: str, amount: float = 1.0, **labels: object) -> None:
     """Add to a counter (names end in `_total` by convention)."""
-    key = _key(labels)
-    with _lock:
-        series = _counters.setdefault(name, {})
-        series[key] = series.get(key, 0.0) + amount
+    metric = _counter(name, tuple(sorted(labels)))
+    _labelled(metric, labels).inc(amount)  # type: ignore[union-attr]
 
 
 def observe(
     name: str, value: float, *, buckets: tuple[float, ...] = DEFAULT_BUCKETS, **labels: object
 ) -> None:
     """Record one observation (seconds, usually) in a histogram."""
-    key = _key(labels)
-    with _lock:
-        bounds = _buckets.setdefault(name, buckets)
-        series = _histograms.setdefault(name, {})
-        row = series.get(key)
-        if row is None:
-            row = series[key] = [0.0] * (len(bounds) + 2)
-        for i, bound in enumerate(bounds):
-            if value <= bound:
-                row[i] += 1
-        row[-2] += value
-        row[-1] += 1
+    metric = _histogram(name, tuple(sorted(labels)), buckets)
+    _labelled(metric, labels).observe(value)  # type: ignore[union-attr]
 
 
 @contextmanager
@@ -97,72 +132,63 @@ def payment_failed(*, provider: str, operation: str) -> None:
     inc("stint_payment_failures_total", provider=provider, operation=operation)
 
 
-def register_collector(
-    collect: Callable[[], list[tuple[str, str, str, dict[str, str], float]]],
-) -> None:
+def register_collector(collect: Callable[[], list[Sample]]) -> None:
     """Add a function called at scrape time returning (name, type, help, labels, value)
-    samples, e.g. queue depth read from the database."""
+    gauge samples, e.g. queue depth read from the database."""
     with _lock:
         if collect not in _collectors:
             _collectors.append(collect)
 
 
+class _ScrapeTimeCollector(Collector):
+    """The registered functions, as one prometheus_client collector."""
+
+    def collect(self) -> Iterator[Metric]:
+        with _lock:
+            functions = list(_collectors)
+        families: dict[str, GaugeMetricFamily] = {}
+        for collect in functions:
+            for name, _kind, help_text, labels, value in collect():
+                family = families.get(name)
+                if family is None:
+                    family = families[name] = GaugeMetricFamily(
+                        name, help_text, labels=sorted(labels)
+                    )
+                family.add_metric([labels[k] for k in sorted(labels)], value)
+        yield from families.values()
+
+
 def reset() -> None:
-    """Forget every figure (tests)."""
+    """Forget every figure of this process (tests; never with PROMETHEUS_MULTIPROC_DIR)."""
+    global _registry
     with _lock:
+        _registry = CollectorRegistry(auto_describe=True)
         _counters.clear()
         _histograms.clear()
-        _buckets.clear()
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
-
-
-def _labels(key: LabelKey | list[tuple[str, str]]) -> str:
-    if not key:
-        return ""
-    return "{" + ",".join(f'{k}="{_escape(v)}"' for k, v in key) + "}"
-
-
-def _num(value: float) -> str:
-    if value == float("inf"):
-        return "+Inf"
-    return repr(float(value)) if not float(value).is_integer() else str(int(value))
 
 
 def render() -> str:
-    """Every figure of this process in the Prometheus text exposition format 0.0.4."""
-    pid = ("pid", str(os.getpid()))
-    lines: list[str] = []
-    with _lock:
-        counters = {n: dict(s) for n, s in _counters.items()}
-        histograms = {n: {k: list(v) for k, v in s.items()} for n, s in _histograms.items()}
-        buckets = dict(_buckets)
-        collectors = list(_collectors)
-    for name in sorted(counters):
-        lines.append(f"# HELP {name} {HELP.get(name, name)}")
-        lines.append(f"# TYPE {name} counter")
-        for key, value in sorted(counters[name].items()):
-            lines.append(f"{name}{_labels([*key, pid])} {_num(value)}")
-    for name in sorted(histograms):
-        lines.append(f"# HELP {name} {HELP.get(name, name)}")
-        lines.append(f"# TYPE {name} histogram")
-        bounds = buckets[name]
-        for key, row in sorted(histograms[name].items()):
-            for i, bound in enumerate(bounds):
-                lines.append(
-                    f"{name}_bucket{_labels([*key, pid, ('le', _num(bound))])} {_num(row[i])}"
-                )
-            lines.append(f"{name}_bucket{_labels([*key, pid, ('le', '+Inf')])} {_num(row[-1])}")
-            lines.append(f"{name}_sum{_labels([*key, pid])} {_num(row[-2])}")
-            lines.append(f"{name}_count{_labels([*key, pid])} {_num(row[-1])}")
-    seen: set[str] = set()
-    for collect in collectors:
-        for name, kind, help_text, labels, value in collect():
-            if name not in seen:
-                lines.append(f"# HELP {name} {help_text}")
-                lines.append(f"# TYPE {name} {kind}")
-                seen.add(name)
-            lines.append(f"{name}{_labels(sorted(labels.items()))} {_num(value)}")
-    return "\n".join(lines) + "\n"
+    """Every figure in the Prometheus text exposition format 0.0.4: this process's,
+    or every process's when PROMETHEUS_MULTIPROC_DIR is set."""
+    path = multiprocess_dir()
+    if path:
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry, path=path)
+    else:
+        registry = _registry
+    scrape = CollectorRegistry()
+    scrape.register(_Both(registry))
+    return generate_latest(scrape).decode()
+
+
+class _Both(Collector):
+    """The process (or multiprocess) figures, then the scrape-time gauges."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self.registry.collect()
+        yield from _ScrapeTimeCollector().collect()

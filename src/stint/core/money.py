@@ -31,6 +31,16 @@ def amount_refusal(minor: int, currency: str) -> str | None:
     return None
 
 
+def hourly_floor_minor(currency: str) -> int:
+    """The lowest fee per estimated hour in `currency`'s minor units
+    (settings.STINT_MIN_HOURLY_RATES, one figure per currency: 20.00 in a
+    two-decimal currency and 2,000 JPY are not the same number of minor units)."""
+    from django.conf import settings
+
+    rates: dict[str, int] = settings.STINT_MIN_HOURLY_RATES
+    return int(rates.get(currency.upper(), rates.get("default", 0)))
+
+
 class CurrencyMismatch(ValueError):
     pass
 

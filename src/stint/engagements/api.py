@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
@@ -173,6 +173,7 @@ def _detail(request: HttpRequest, engagement_id: int) -> EngagementDetailOut:
         effective_hourly_rate_minor=(
             rules.effective_hourly_rate(e.fee_minor, minutes) if side == rules.CANDIDATE else None
         ),
+        next_step=selectors.next_step_for(e, side),
     )
 
 
@@ -276,7 +277,7 @@ def submission_list(request: HttpRequest, engagement_id: int) -> list[Submission
     url_name="engagement_file",
     summary="Download a submitted file",
 )
-def engagement_file(request: HttpRequest, engagement_id: int, item_id: int) -> FileResponse:
+def engagement_file(request: HttpRequest, engagement_id: int, item_id: int) -> HttpResponse:
     return file_response(request.user, engagement_id, item_id)
 
 

@@ -59,8 +59,9 @@ class Engagement(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     # Set once the employer's payment is in escrow (the row is created first, then funded).
     funded_at = models.DateTimeField(null=True, blank=True)
-    # What left escrow for the candidate when it closed (fee on paid; the agreed or
-    # decided share on a split); null while open or after a full refund.
+    # What left escrow for the candidate: the approved milestones' shares while open,
+    # then the fee on paid or the agreed or decided share on a split; null while
+    # nothing was released, or after a full refund before any milestone was approved.
     released_minor = models.PositiveIntegerField(null=True, blank=True)
     auto_approved = models.BooleanField(default=False)
     resolved_at = models.DateTimeField(null=True, blank=True)

@@ -120,6 +120,7 @@ class EngagementDetailOut(EngagementOut):
     dispute: DisputeOut | None
     minutes_logged: int
     effective_hourly_rate_minor: int | None  # only for the candidate
+    next_step: str  # what happens next and who acts, worded for the caller
 
 
 class CommentsIn(Schema):

@@ -16,7 +16,6 @@ from stint.accounts.models import User
 from stint.core.errors import Forbidden, NotFound
 from stint.engagements import rules
 from stint.engagements.models import (
-    Decision,
     Dispute,
     DisputeStatus,
     Engagement,
@@ -116,10 +115,6 @@ def submissions_of(engagement: Engagement) -> QuerySet[Submission]:
         .prefetch_related("items")
         .order_by("-pk")  # newest first: the version order, across milestones too
     )
-
-
-def pending_submission(engagement: Engagement) -> Submission | None:
-    return engagement.submissions.filter(decision=Decision.PENDING).first()
 
 
 def milestones_of(engagement: Engagement) -> list[Milestone]:
@@ -314,3 +309,14 @@ def dashboard_employer(user: User) -> dict[str, Any]:
         e for e in active if e.status == rules.SUBMITTED or e.pk in proposals or e.pk in answers
     ]
     return {"active": active, "needs_action": needs, "active_count": len(active)}
+
+
+def next_step_for(engagement: Engagement, side: str) -> str:
+    """What happens next and who acts, for this reader (page and API alike)."""
+    return rules.next_step(
+        status=engagement.status,
+        side=side,
+        employer=engagement.employer.name,
+        candidate=engagement.candidate.display_name,
+        funded=engagement.funded_at is not None,
+    )

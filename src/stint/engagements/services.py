@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from stint.accounts.models import User
 from stint.applications.models import Offer, OfferStatus
+from stint.audit import services as audit
 from stint.core import jobs
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.core.money import Money
@@ -50,6 +51,7 @@ from stint.engagements.models import (
     TimeLog,
 )
 from stint.engagements.selectors import access_engagement
+from stint.events import services as events
 from stint.notifications.services import notify
 from stint.orgs.models import Membership
 from stint.payments import services as payments
@@ -296,6 +298,13 @@ def engagement_fund(*, engagement_id: int) -> Engagement:
             title=f"{engagement.title}: escrow funded with {fee}",
             body=f"{engagement.candidate.display_name} can start the work now.",
         )
+        events.record(
+            "engagement.funded",
+            organisation=engagement.employer_id,
+            users=[engagement.candidate_id],
+            resource=engagement,
+            data={"engagement_id": engagement.pk, "offer_id": engagement.offer_id},
+        )
     return engagement
 
 
@@ -452,6 +461,17 @@ def submission_create(
         "approved and paid automatically.",
         exclude=actor,
     )
+    events.record(
+        "engagement.submitted",
+        organisation=engagement.employer_id,
+        users=[engagement.candidate_id],
+        resource=engagement,
+        data={
+            "engagement_id": engagement.pk,
+            "offer_id": engagement.offer_id,
+            "submission_id": submission.pk,
+        },
+    )
     return submission
 
 
@@ -496,6 +516,20 @@ def _approve_and_release(
             "auto_approved",
             "updated_at",
         ]
+    )
+    events.record(
+        "engagement.approved",
+        organisation=engagement.employer_id,
+        users=[engagement.candidate_id],
+        resource=engagement,
+        data={"engagement_id": engagement.pk, "offer_id": engagement.offer_id},
+    )
+    events.record(
+        "engagement.paid",
+        organisation=engagement.employer_id,
+        users=[engagement.candidate_id],
+        resource=engagement,
+        data={"engagement_id": engagement.pk, "offer_id": engagement.offer_id},
     )
     how = "automatically, after no answer" if side == rules.SYSTEM else "by the employer"
     _notify_candidate(
@@ -559,8 +593,19 @@ def _approve_milestone(
         engagement.auto_approved = side == rules.SYSTEM
         fields += ["approved_at", "paid_at", "released_minor", "auto_approved"]
     else:
+        # What has left escrow so far, for lists that show only the engagement.
+        engagement.released_minor = _released(engagement)
+        fields.append("released_minor")
         _follow_milestones(engagement)
     engagement.save(update_fields=fields)
+    for kind in ("engagement.approved", "engagement.paid") if last else ():
+        events.record(
+            kind,
+            organisation=engagement.employer_id,
+            users=[engagement.candidate_id],
+            resource=engagement,
+            data={"engagement_id": engagement.pk, "offer_id": engagement.offer_id},
+        )
     how = "automatically, after no answer" if side == rules.SYSTEM else "by the employer"
     done = f" That was the last one: {engagement.title} is complete." if last else ""
     _notify_candidate(
@@ -995,6 +1040,18 @@ def dispute_resolve(
     engagement.resolved_at = engagement.updated_at
     engagement.released_minor = released + to_candidate_minor
     engagement.save(update_fields=["status", "resolved_at", "released_minor", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="dispute.resolved",
+        target=("engagement", engagement.pk),
+        before={"status": dispute.previous_status, "released_minor": released},
+        after={
+            "dispute": dispute.pk,
+            "to_candidate_minor": to_candidate_minor,
+            "currency": engagement.currency,
+            "resolution": resolution,
+        },
+    )
     amount = Money(to_candidate_minor, engagement.currency).format()
     title = f"The dispute on {engagement.title} is resolved: {amount} to the candidate"
     _notify_candidate(engagement, kind="engagement.dispute", title=title, body=resolution)

@@ -1,7 +1,6 @@
 """Background work for engagements: thin wrappers, each one service call.
 
-Schedule `auto_approve_due` (or the `engagements_housekeeping` command) every
-hour or so; it is idempotent.
+The periodic ones are scheduled in stint/ops/schedule.py; each is idempotent.
 """
 
 from __future__ import annotations

@@ -5,15 +5,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stint.accounts.mfa import second_factor_required
 from stint.accounts.models import User
-from stint.core.errors import DomainError
 from stint.core.files import private_download
-from stint.core.forms import apply_domain_error
+from stint.core.forms import apply_domain_error, flash_refusal
 from stint.core.money import Money
 from stint.engagements import rules, selectors, services
 from stint.engagements.forms import (
@@ -30,10 +29,10 @@ from stint.engagements.models import Engagement
 from stint.payments import services as payments
 
 
-def file_response(user: User, engagement_id: int, item_id: int) -> FileResponse:
+def file_response(user: User, engagement_id: int, item_id: int) -> HttpResponse:
     """The one way deliverables leave the server: after the access check, as a download."""
     item = selectors.access_item(actor=user, engagement_id=engagement_id, item_id=item_id)
-    return private_download(item.file.open("rb"), filename=item.name or "file")
+    return private_download(item.file, filename=item.name or "file")
 
 
 def _back(engagement_id: int) -> HttpResponse:
@@ -91,13 +90,7 @@ def detail_context(engagement: Engagement, side: str) -> dict[str, Any]:
         "time_logs": list(engagement.time_logs.all()[:50]) if side == rules.CANDIDATE else [],
         "auto_approve_days": settings.STINT_AUTO_APPROVE_DAYS,
         "max_rounds": settings.STINT_MAX_CHANGE_ROUNDS,
-        "next_step": rules.next_step(
-            status=engagement.status,
-            side=side,
-            employer=engagement.employer.name,
-            candidate=engagement.candidate.display_name,
-            funded=engagement.funded_at is not None,
-        ),
+        "next_step": selectors.next_step_for(engagement, side),
     }
 
 
@@ -133,11 +126,9 @@ def engagement_file(request: HttpRequest, engagement_id: int, item_id: int) -> H
 @login_required
 @require_POST
 def engagement_start(request: HttpRequest, engagement_id: int) -> HttpResponse:
-    try:
+    with flash_refusal(request):
         services.engagement_start(actor=request.user, engagement_id=engagement_id)
         messages.success(request, "Started. Good luck!")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(engagement_id)
 
 
@@ -239,13 +230,11 @@ def engagement_review(request: HttpRequest, engagement_id: int) -> HttpResponse:
 def engagement_cancel(request: HttpRequest, engagement_id: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if form.is_valid():
-        try:
+        with flash_refusal(request):
             services.engagement_cancel(
                 actor=request.user, engagement_id=engagement_id, reason=form.cleaned_data["reason"]
             )
             messages.success(request, "Cancelled; the fee goes back to the employer.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
     else:
         _flash_errors(request, form)
     return _back(engagement_id)
@@ -258,13 +247,11 @@ def split_propose(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement, _ = selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
     form = SplitForm(request.POST, currency=engagement.currency)
     if form.is_valid():
-        try:
+        with flash_refusal(request):
             services.split_propose(
                 actor=request.user, engagement_id=engagement_id, **form.cleaned_data
             )
             messages.success(request, "Proposal sent; the other side can accept or decline it.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
     else:
         selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
         _flash_errors(request, form)
@@ -275,26 +262,22 @@ def split_propose(request: HttpRequest, engagement_id: int) -> HttpResponse:
 @require_POST
 @second_factor_required  # moves money
 def split_accept(request: HttpRequest, engagement_id: int, proposal_id: int) -> HttpResponse:
-    try:
+    with flash_refusal(request):
         services.split_accept(
             actor=request.user, engagement_id=engagement_id, proposal_id=proposal_id
         )
         messages.success(request, "Accepted: the engagement ends with the agreed payment.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(engagement_id)
 
 
 @login_required
 @require_POST
 def split_decline(request: HttpRequest, engagement_id: int, proposal_id: int) -> HttpResponse:
-    try:
+    with flash_refusal(request):
         services.split_decline(
             actor=request.user, engagement_id=engagement_id, proposal_id=proposal_id
         )
         messages.success(request, "Done.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return _back(engagement_id)
 
 
@@ -361,13 +344,11 @@ def timelog_add(request: HttpRequest, engagement_id: int) -> HttpResponse:
     selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
     form = TimeLogForm(request.POST)
     if form.is_valid():
-        try:
+        with flash_refusal(request):
             services.timelog_add(
                 actor=request.user, engagement_id=engagement_id, **form.cleaned_data
             )
             messages.success(request, "Hours logged.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
     else:
         _flash_errors(request, form)
     return _back(engagement_id)
@@ -379,7 +360,7 @@ def milestones_set(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement, _ = selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
     form = MilestonesForm(request.POST, currency=engagement.currency)
     if form.is_valid():
-        try:
+        with flash_refusal(request):
             services.milestones_set(
                 actor=request.user,
                 engagement_id=engagement_id,
@@ -389,8 +370,6 @@ def milestones_set(request: HttpRequest, engagement_id: int) -> HttpResponse:
                 ],
             )
             messages.success(request, "Milestones saved.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
     else:
         _flash_errors(request, form)
     return _back(engagement_id)

@@ -312,5 +312,8 @@ class GrowthSettings(models.Model):
     share_skill_growth = models.BooleanField(default=False)  # with past employers
     updated_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        verbose_name_plural = "growth settings"  # not "Growth settingss" in the admin
+
     def __str__(self) -> str:
         return f"Growth settings of {self.user_id}"

@@ -161,10 +161,6 @@ def interview_view(interview: Interview, side: str) -> InterviewView:
     )
 
 
-def interviews_for_application(application: Application) -> QuerySet[Interview]:
-    return Interview.objects.filter(application=application).order_by("-created_at")
-
-
 def interviews_for(user: User) -> QuerySet[Interview]:
     """Interviews the user takes part in: as candidate, or as a member of the employer."""
     orgs = Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
@@ -172,7 +168,7 @@ def interviews_for(user: User) -> QuerySet[Interview]:
         Interview.objects.filter(
             Q(application__candidate=user) | Q(application__opportunity__employer_id__in=orgs)
         )
-        .select_related("application__opportunity", "application__candidate")
+        .select_related("application__opportunity__employer", "application__candidate")
         .order_by("-updated_at")
     )
 
@@ -281,16 +277,6 @@ def access_feedback(
     if for_update:
         fr = FeedbackRequest.objects.select_for_update().get(pk=fr.pk)
     return fr
-
-
-def feedback_waiting_for(user: User) -> list[FeedbackRequest]:
-    """Open feedback requests on engagements of the employers the user belongs to."""
-    orgs = Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
-    return list(
-        FeedbackRequest.objects.filter(
-            answered_at__isnull=True, engagement__employer_id__in=orgs
-        ).select_related("engagement")
-    )
 
 
 def public_reflections(user: User) -> list[Reflection]:

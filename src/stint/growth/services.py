@@ -39,7 +39,6 @@ from stint.growth.models import (
 )
 from stint.matching.engine import skill_label
 from stint.notifications.services import notify
-from stint.orgs.models import Membership
 
 
 def _members(organisation_id: int, *, exclude: User | None = None) -> list[User]:
@@ -109,7 +108,7 @@ def interview_propose(
     )
     if application.status != ApplicationStatus.SHORTLISTED:
         raise DomainError(
-            "not_shortlisted", "Interviews are for shortlisted applicants.", "application"
+            "not_shortlisted", "Interviews are for shortlisted applicants.", "application_id"
         )
     if rules.zone(time_zone) is None:
         raise DomainError("bad_time_zone", "Choose a time zone such as Europe/London.", "time_zone")
@@ -123,7 +122,7 @@ def interview_propose(
         application=application, status__in=[InterviewStatus.PROPOSED, InterviewStatus.SCHEDULED]
     ).exists():
         raise ConflictError(
-            "interview_open", "This applicant already has an interview under way.", "application"
+            "interview_open", "This applicant already has an interview under way.", "application_id"
         )
     interview = Interview.objects.create(
         application=application,
@@ -378,7 +377,7 @@ def reflection_save(
         actor=actor, engagement_id=engagement_id, for_update=True, side=rules.CANDIDATE
     )
     if engagement.status not in rules.COMPLETED:
-        raise DomainError("not_completed", "Reflect once the work is approved.", "engagement")
+        raise DomainError("not_completed", "Reflect once the work is approved.", "engagement_id")
     values: dict[str, Any] = {
         "learned": _clean(
             learned, field="learned", limit=3000, label="What you learned", required=True
@@ -399,10 +398,6 @@ def reflection_save(
 # --- References ------------------------------------------------------------------------------
 
 
-def _references_url() -> str:
-    return reverse("growth_references")
-
-
 @transaction.atomic
 def reference_request(*, actor: User, engagement_id: int, message: str = "") -> Reference:
     engagement, _ = selectors.access_engagement(
@@ -410,7 +405,7 @@ def reference_request(*, actor: User, engagement_id: int, message: str = "") -> 
     )
     if engagement.status not in rules.COMPLETED:
         raise DomainError(
-            "not_completed", "Ask for a reference once the work is approved.", "engagement"
+            "not_completed", "Ask for a reference once the work is approved.", "engagement_id"
         )
     message = _clean(message, field="message", limit=2000, label="The message")
     try:
@@ -423,7 +418,7 @@ def reference_request(*, actor: User, engagement_id: int, message: str = "") -> 
             )
     except IntegrityError as exc:
         raise ConflictError(
-            "reference_exists", "You already have a reference for this engagement.", "engagement"
+            "reference_exists", "You already have a reference for this engagement.", "engagement_id"
         ) from exc
     for member in _members(engagement.employer_id):
         notify(
@@ -616,9 +611,9 @@ def connection_request(*, actor: User, user_id: int) -> Connection:
 def _decide(*, actor: User, connection_id: int, status: str) -> Connection:
     c = selectors.access_connection(actor=actor, connection_id=connection_id, for_update=True)
     if c.recipient_id != actor.pk:
-        raise DomainError("not_yours", "Only the person asked can answer.", "connection")
+        raise DomainError("not_yours", "Only the person asked can answer.", "connection_id")
     if c.status != ConnectionStatus.PENDING:
-        raise ConflictError("decided", f"This request is already {c.status}.", "connection")
+        raise ConflictError("decided", f"This request is already {c.status}.", "connection_id")
     c.status = status
     c.decided_at = timezone.now()
     c.save(update_fields=["status", "decided_at"])
@@ -668,7 +663,3 @@ def growth_settings_update(
     row.updated_at = timezone.now()
     row.save()
     return row
-
-
-def is_employer_member(user: User) -> bool:
-    return Membership.objects.filter(user=user, organisation__kind="employer").exists()

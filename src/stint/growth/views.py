@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from stint.applications.selectors import access_application
 from stint.core.errors import DomainError, NotFound
-from stint.core.forms import apply_domain_error
+from stint.core.forms import apply_domain_error, flash_refusal
 from stint.growth import rules, selectors, services
 from stint.growth.forms import (
     AnswerForm,
@@ -492,26 +492,22 @@ def network(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def connection_request(request: HttpRequest, user_id: int) -> HttpResponse:
-    try:
+    with flash_refusal(request):
         services.connection_request(actor=request.user, user_id=user_id)
         messages.success(request, "Request sent.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("growth_network")
 
 
 @login_required
 @require_POST
 def connection_answer(request: HttpRequest, connection_id: int, verb: str) -> HttpResponse:
-    try:
+    with flash_refusal(request):
         if verb == "accept":
             services.connection_accept(actor=request.user, connection_id=connection_id)
             messages.success(request, "Connected.")
         else:
             services.connection_decline(actor=request.user, connection_id=connection_id)
             messages.success(request, "Declined.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("growth_network")
 
 

@@ -170,6 +170,7 @@ class RosterEntry(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name_plural = "roster entries"
         ordering: ClassVar = ["full_name", "email"]
         constraints: ClassVar = [
             models.UniqueConstraint(

@@ -296,6 +296,11 @@ class Table:
     columns: Sequence[str]
     rows: Iterator[tuple[Any, ...]]
 
+    @property
+    def headers(self) -> list[str]:
+        """Column headers for people ("Student name"); CSV and JSON keep `columns`."""
+        return [c.replace("_", " ").capitalize() for c in self.columns]
+
 
 @dataclass(frozen=True)
 class StudentInfo:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stint.accounts.models import User
+from stint.audit import services as audit
 from stint.core.errors import ConflictError, DomainError, NotFound
 from stint.institutions import roster, rules
 from stint.institutions.models import (
@@ -309,7 +310,7 @@ def roster_import(
     added, note = 0, ""
     if target.program is not None and linked_emails:
         added, note = _roster_to_cohort(actor, target.program, linked_emails)
-    return RosterImported(
+    imported = RosterImported(
         created=len(new),
         updated=len(changed),
         unchanged=preview.count("unchanged"),
@@ -317,6 +318,18 @@ def roster_import(
         not_linked=len(preview.rows) - len(linked_emails),
         cohort_note=note,
     )
+    audit.record(
+        actor=actor,
+        action="roster.imported",
+        target=("institution", target.institution.pk),
+        after={
+            "program": target.program.pk if target.program is not None else None,
+            "created": imported.created,
+            "updated": imported.updated,
+            "cohort_added": imported.cohort_added,
+        },
+    )
+    return imported
 
 
 def _roster_to_cohort(actor: User, program: Any, emails: list[str]) -> tuple[int, str]:

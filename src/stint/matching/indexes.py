@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -29,6 +29,7 @@ from typing import Any, Generic, TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from stint.matching import engine
 from stint.matching.models import IndexChange
@@ -100,6 +101,7 @@ class Holder(Generic[IndexT]):
     last_change: int = 0
     building: bool = False
     built_at: float = 0.0
+    caught_up_at: float = 0.0  # when this process last read the change log
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     # --- loading rows -------------------------------------------------------------
@@ -175,12 +177,17 @@ class Holder(Generic[IndexT]):
                     return None
         if self.index is None:
             self.build()
+        elif self.caught_up_at and time.time() - self.caught_up_at > _idle_limit():
+            # Asleep longer than the change log is kept: rows it never read may be pruned.
+            log.info("%s index idle past the change log's retention; rebuilding", self.kind)
+            self.build()
         self.catch_up()
         return self.index
 
     def catch_up(self) -> int:
         """Apply the change log rows after the last one seen; returns how many objects changed."""
         with self.lock:
+            self.caught_up_at = time.time()
             rows = list(
                 IndexChange.objects.filter(kind=self.kind, pk__gt=self.last_change)
                 .order_by("pk")
@@ -279,6 +286,31 @@ OPPORTUNITIES: Holder[OpportunityIndex] = Holder(
 CANDIDATES: Holder[CandidateIndex] = Holder(
     IndexChange.Kind.CANDIDATE, lambda space: CandidateIndex(space)
 )
+
+
+def _idle_limit() -> float:
+    """Seconds a process may go without reading the change log before it rebuilds:
+    a day less than the log is kept (`prune_changes`)."""
+    return max(getattr(settings, "OPS_INDEX_CHANGE_DAYS", 7) - 1, 0.5) * 24 * 3600
+
+
+def prune_changes(now: datetime | None = None) -> int:
+    """Delete change-log rows older than OPS_INDEX_CHANGE_DAYS, keeping each kind's
+    newest (a fresh build starts after it and snapshots are checked against it).
+    Processes idle for longer rebuild instead of catching up (`IndexHolder.ensure`)."""
+    cutoff = (now or timezone.now()) - timedelta(days=getattr(settings, "OPS_INDEX_CHANGE_DAYS", 7))
+    newest = [
+        pk
+        for kind in IndexChange.Kind.values
+        if (
+            pk := IndexChange.objects.filter(kind=kind)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    ]
+    deleted, _ = IndexChange.objects.filter(created_at__lt=cutoff).exclude(pk__in=newest).delete()
+    return deleted
 
 
 def _change_fingerprint(change_id: int) -> str | None:

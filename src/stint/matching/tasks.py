@@ -17,3 +17,11 @@ def opportunity_changed(opportunity_id: int) -> None:
 @task()
 def candidate_changed(user_id: int) -> None:
     IndexChange.objects.create(kind=IndexChange.Kind.CANDIDATE, object_id=user_id)
+
+
+@task()
+def prune_changes() -> int:
+    """Forget change-log rows older than OPS_INDEX_CHANGE_DAYS (scheduled daily)."""
+    from stint.matching.indexes import prune_changes as prune
+
+    return prune()

@@ -5,18 +5,24 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import AwareDatetime
 
+from stint.audit import selectors as audit_selectors
+from stint.audit.models import AuditEntry
+from stint.core.paging import PAGE_QUERY, page_of
 from stint.core.schemas import ERRORS
 from stint.moderation import selectors, services
-from stint.moderation.models import AuditEntry, Report, VerificationRequest
+from stint.moderation.models import Report, VerificationRequest
 from stint.moderation.schemas import (
     AuditOut,
     DocumentOut,
     HeldPostingOut,
+    HeldPostingPageOut,
     ReasonIn,
     ReportIn,
     ReportOut,
+    ReportPageOut,
     ReportResolveIn,
     VerificationRequestOut,
+    VerificationRequestPageOut,
 )
 from stint.opportunities.models import Opportunity
 from stint.orgs.selectors import access_organisation
@@ -135,14 +141,20 @@ class StatusFilter(Schema):
 
 @router.get(
     "/moderation/verification-requests",
-    response={200: list[VerificationRequestOut], **ERRORS},
-    summary="Admin: verification requests",
+    response={200: VerificationRequestPageOut, **ERRORS},
+    summary="Admin: verification requests, newest first",
 )
 def admin_verifications(
-    request: HttpRequest, filters: Query[StatusFilter]
-) -> list[VerificationRequestOut]:
+    request: HttpRequest, filters: Query[StatusFilter], page: int = PAGE_QUERY
+) -> VerificationRequestPageOut:
     qs = selectors.verification_requests(request.user, filters.status).prefetch_related("documents")
-    return [_verification(vr) for vr in qs[:200]]
+    shown = page_of(qs, page)
+    return VerificationRequestPageOut(
+        items=[_verification(vr) for vr in shown.items],
+        total=shown.total,
+        page=shown.page,
+        pages=shown.pages,
+    )
 
 
 @router.post(
@@ -169,10 +181,20 @@ def admin_verification_refuse(
 
 
 @router.get(
-    "/moderation/reports", response={200: list[ReportOut], **ERRORS}, summary="Admin: reports"
+    "/moderation/reports",
+    response={200: ReportPageOut, **ERRORS},
+    summary="Admin: reports, newest first",
 )
-def admin_reports(request: HttpRequest, filters: Query[StatusFilter]) -> list[ReportOut]:
-    return [_report(r) for r in selectors.reports(request.user, filters.status)[:200]]
+def admin_reports(
+    request: HttpRequest, filters: Query[StatusFilter], page: int = PAGE_QUERY
+) -> ReportPageOut:
+    shown = page_of(selectors.reports(request.user, filters.status), page)
+    return ReportPageOut(
+        items=[_report(r) for r in shown.items],
+        total=shown.total,
+        page=shown.page,
+        pages=shown.pages,
+    )
 
 
 @router.post(
@@ -191,11 +213,17 @@ def admin_report_resolve(
 
 @router.get(
     "/moderation/postings",
-    response={200: list[HeldPostingOut], **ERRORS},
-    summary="Admin: postings held for review",
+    response={200: HeldPostingPageOut, **ERRORS},
+    summary="Admin: postings held for review, longest waiting first",
 )
-def admin_postings(request: HttpRequest) -> list[HeldPostingOut]:
-    return [_held(o) for o in selectors.queue(request.user).postings]
+def admin_postings(request: HttpRequest, page: int = PAGE_QUERY) -> HeldPostingPageOut:
+    shown = page_of(selectors.held_postings(request.user), page)
+    return HeldPostingPageOut(
+        items=[_held(o) for o in shown.items],
+        total=shown.total,
+        page=shown.page,
+        pages=shown.pages,
+    )
 
 
 @router.post(
@@ -237,7 +265,7 @@ class AuditFilters(Schema):
     "/moderation/audit", response={200: list[AuditOut], **ERRORS}, summary="Admin: the audit log"
 )
 def admin_audit(request: HttpRequest, filters: Query[AuditFilters]) -> list[AuditOut]:
-    query = selectors.AuditQuery(
+    query = audit_selectors.AuditQuery(
         action=filters.action,
         actor=filters.actor,
         target_type=filters.target_type,
@@ -247,4 +275,7 @@ def admin_audit(request: HttpRequest, filters: Query[AuditFilters]) -> list[Audi
     )
     limit = max(1, min(filters.limit, 500))
     offset = max(0, filters.offset)
-    return [_audit(e) for e in selectors.audit_search(request.user, query)[offset : offset + limit]]
+    return [
+        _audit(e)
+        for e in audit_selectors.audit_search(request.user, query)[offset : offset + limit]
+    ]

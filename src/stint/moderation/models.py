@@ -131,27 +131,3 @@ class PostingReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} {self.opportunity_id}"
-
-
-class AuditEntry(models.Model):
-    """One privileged action: who did what to which object, with before/after.
-    Written by services only; never edited."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    action = models.CharField(max_length=60, db_index=True)
-    target_type = models.CharField(max_length=40)
-    target_id = models.CharField(max_length=40)
-    before = models.JSONField(default=dict, blank=True)
-    after = models.JSONField(default=dict, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering: ClassVar = ["-at", "-pk"]
-        indexes: ClassVar = [models.Index(fields=["target_type", "target_id"])]
-        verbose_name_plural = "audit entries"
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"

@@ -6,6 +6,9 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from stint.core.paging import PageOut
+from stint.moderation.rules import REASONS
+
 
 class DocumentOut(Schema):
     id: int
@@ -28,6 +31,10 @@ class VerificationRequestOut(Schema):
     documents: list[DocumentOut]
 
 
+class VerificationRequestPageOut(PageOut):
+    items: list[VerificationRequestOut]
+
+
 class ReasonIn(Schema):
     reason: str = Field(max_length=2000)
 
@@ -35,7 +42,7 @@ class ReasonIn(Schema):
 class ReportIn(Schema):
     target_type: Literal["opportunity", "profile", "message"]
     target_id: int = Field(ge=1)
-    reason: str = Field(max_length=16)
+    reason: str = Field(max_length=16, json_schema_extra={"enum": list(REASONS)})
     text: str = Field("", max_length=2000)
 
 
@@ -52,6 +59,10 @@ class ReportOut(Schema):
     resolved_at: datetime | None
 
 
+class ReportPageOut(PageOut):
+    items: list[ReportOut]
+
+
 class ReportResolveIn(Schema):
     action: Literal["dismiss", "hide_posting", "warn", "suspend_user", "unverify_employer"]
     note: str = Field("", max_length=2000)
@@ -64,6 +75,10 @@ class HeldPostingOut(Schema):
     employer_name: str
     status: str
     flags: list[dict[str, Any]]
+
+
+class HeldPostingPageOut(PageOut):
+    items: list[HeldPostingOut]
 
 
 class AuditOut(Schema):

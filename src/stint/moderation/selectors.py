@@ -1,19 +1,17 @@
-"""Reads for trust and safety: the admin queue, the audit log search, an
+"""Reads for trust and safety: the admin queue, an
 employer's verification status and access to private documents."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from stint.accounts.models import User
 from stint.applications.models import Message
 from stint.core.errors import NotFound
 from stint.moderation.models import (
-    AuditEntry,
     Report,
     ReportStatus,
     VerificationDocument,
@@ -40,32 +38,40 @@ class Queue:
     # Unverified employers that have not asked yet: they wait too, and an admin
     # may nudge them (the queue once said "0 waiting" while they were stuck).
     unrequested: list[Organisation] = field(default_factory=list)
+    # How many wait in each list: the page shows the oldest `limit` and says so.
+    waiting: dict[str, int] = field(default_factory=dict)
+    limit: int = 100
+
+
+def held_postings(actor: User) -> QuerySet[Opportunity]:
+    """Postings held for an admin's review, longest waiting first."""
+    require_admin(actor)
+    return (
+        Opportunity.objects.filter(status=OpportunityStatus.IN_REVIEW)
+        .select_related("employer", "created_by")
+        .order_by("updated_at", "pk")
+    )
 
 
 def queue(actor: User, limit: int = 100) -> Queue:
     require_admin(actor)
+    lists: dict[str, QuerySet[Any]] = {
+        "verifications": VerificationRequest.objects.filter(status=VerificationStatus.PENDING)
+        .select_related("organisation", "requested_by")
+        .prefetch_related("documents")
+        .order_by("created_at"),
+        "reports": Report.objects.filter(status=ReportStatus.OPEN)
+        .select_related("reporter")
+        .order_by("created_at"),
+        "postings": held_postings(actor),
+        "unrequested": Organisation.objects.filter(kind=OrgKind.EMPLOYER, verified_at__isnull=True)
+        .exclude(verification_requests__status=VerificationStatus.PENDING)
+        .order_by("created_at"),
+    }
     return Queue(
-        verifications=list(
-            VerificationRequest.objects.filter(status=VerificationStatus.PENDING)
-            .select_related("organisation", "requested_by")
-            .prefetch_related("documents")
-            .order_by("created_at")[:limit]
-        ),
-        reports=list(
-            Report.objects.filter(status=ReportStatus.OPEN)
-            .select_related("reporter")
-            .order_by("created_at")[:limit]
-        ),
-        postings=list(
-            Opportunity.objects.filter(status=OpportunityStatus.IN_REVIEW)
-            .select_related("employer", "created_by")
-            .order_by("updated_at")[:limit]
-        ),
-        unrequested=list(
-            Organisation.objects.filter(kind=OrgKind.EMPLOYER, verified_at__isnull=True)
-            .exclude(verification_requests__status=VerificationStatus.PENDING)
-            .order_by("created_at")[:limit]
-        ),
+        **{name: list(qs[:limit]) for name, qs in lists.items()},
+        waiting={name: qs.count() for name, qs in lists.items()},
+        limit=limit,
     )
 
 
@@ -175,40 +181,3 @@ def target_summary(target_type: str, target_id: int) -> dict[str, Any]:
                 "status": "",
             }
     return {"title": "(gone)", "text": "", "status": ""}
-
-
-@dataclass(frozen=True)
-class AuditQuery:
-    action: str = ""
-    actor: str = ""  # an id or part of an email
-    target_type: str = ""
-    target_id: str = ""
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-def audit_search(actor: User, query: AuditQuery) -> QuerySet[AuditEntry]:
-    require_admin(actor)
-    qs = AuditEntry.objects.select_related("actor").order_by("-at", "-pk")
-    if query.action:
-        qs = qs.filter(action__istartswith=query.action)
-    if query.actor:
-        if query.actor.isdigit():
-            qs = qs.filter(actor_id=int(query.actor))
-        else:
-            qs = qs.filter(actor__email__icontains=query.actor)
-    if query.target_type:
-        qs = qs.filter(target_type=query.target_type)
-    if query.target_id:
-        qs = qs.filter(target_id=query.target_id)
-    if query.since:
-        qs = qs.filter(at__gte=query.since)
-    if query.until:
-        qs = qs.filter(at__lte=query.until)
-    return qs
-
-
-def open_reports_about(target_type: str, target_id: int) -> QuerySet[Report]:
-    return Report.objects.filter(
-        Q(target_type=target_type, target_id=target_id), status=ReportStatus.OPEN
-    )

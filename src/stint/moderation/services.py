@@ -1,11 +1,11 @@
-"""Writes for trust and safety: the audit log, employer verification, reports
-and their moderation actions, and admin decisions on held postings. Every
-privileged action writes an AuditEntry in the same transaction."""
+"""Writes for trust and safety: employer verification, reports and their
+moderation actions, and admin decisions on held postings. Every privileged
+action calls `audit.record` in its own transaction."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any, Protocol
 
@@ -19,12 +19,11 @@ from django.utils import timezone
 from stint.accounts.models import User
 from stint.applications.models import Message
 from stint.applications.selectors import access_application
+from stint.audit import services as audit
 from stint.core import ratelimit
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.moderation import rules
-from stint.moderation.middleware import current_request
 from stint.moderation.models import (
-    AuditEntry,
     PostingReview,
     Report,
     ReportStatus,
@@ -32,53 +31,15 @@ from stint.moderation.models import (
     VerificationRequest,
     VerificationStatus,
 )
+from stint.moderation.selectors import access_document
 from stint.notifications.services import notify
-from stint.opportunities import screening
+from stint.opportunities import services as opportunity_services
 from stint.opportunities.models import Opportunity, OpportunityStatus
 from stint.opportunities.selectors import access_opportunity, is_member
 from stint.orgs.models import Membership, OrgKind, OrgRole
 from stint.orgs.selectors import access_organisation
 from stint.orgs.services import organisation_set_verified
 from stint.profiles.selectors import access_profile
-
-# --- Audit -----------------------------------------------------------------------------------
-
-
-def _request_ip() -> str | None:
-    request = current_request()
-    if request is None:
-        return None
-    ip = request.META.get("REMOTE_ADDR")
-    return str(ip) if ip else None
-
-
-def _request_actor() -> User | None:
-    request = current_request()
-    user = getattr(request, "user", None) if request is not None else None
-    if user is not None and getattr(user, "is_authenticated", False):
-        return user  # type: ignore[no-any-return]
-    return None
-
-
-def audit_record(
-    *,
-    action: str,
-    target_type: str,
-    target_id: object,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    actor: User | None = None,
-) -> AuditEntry:
-    """Write one audit entry. The actor and IP default to the current request's."""
-    return AuditEntry.objects.create(
-        actor=actor if actor is not None else _request_actor(),
-        action=action[:60],
-        target_type=target_type[:40],
-        target_id=str(target_id)[:40],
-        before=before or {},
-        after=after or {},
-        ip=_request_ip(),
-    )
 
 
 def _require_admin(actor: User) -> None:
@@ -194,11 +155,10 @@ def verification_request(
         for path in stored:
             VerificationDocument.file.field.storage.delete(path)
         raise
-    audit_record(
+    audit.record(
         actor=actor,
         action="verification.requested",
-        target_type="organisation",
-        target_id=org.pk,
+        target=("organisation", org.pk),
         after={"request": request.pk, "email_domain": email.rsplit("@", 1)[1]},
     )
     return request
@@ -242,11 +202,10 @@ def verification_approve(*, actor: User, request_id: int) -> VerificationRequest
     request.decided_by = actor
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
+    audit.record(
         actor=actor,
         action="verification.approved",
-        target_type="organisation",
-        target_id=org.pk,
+        target=("organisation", org.pk),
         before={"verified": False, "request": request.pk},
         after={"verified": True, "request": request.pk},
     )
@@ -276,11 +235,10 @@ def verification_refuse(*, actor: User, request_id: int, reason: str) -> Verific
     request.decided_by = actor
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    audit_record(
+    audit.record(
         actor=actor,
         action="verification.refused",
-        target_type="organisation",
-        target_id=request.organisation_id,
+        target=("organisation", request.organisation_id),
         before={"status": "pending", "request": request.pk},
         after={"status": "refused", "request": request.pk, "reason": reason},
     )
@@ -290,6 +248,20 @@ def verification_refuse(*, actor: User, request_id: int, reason: str) -> Verific
         f"{reason}\n\nYou can fix this and request verification again.",
     )
     return request
+
+
+@transaction.atomic
+def verification_document_open(*, actor: User, document_id: int) -> VerificationDocument:
+    """A private document, for its organisation's managers and platform admins.
+    An admin reading a company's papers is audited."""
+    doc = access_document(actor=actor, document_id=document_id)
+    if actor.is_staff:
+        audit.record(
+            actor=actor,
+            action="verification.document_viewed",
+            target=("verification_document", doc.pk),
+        )
+    return doc
 
 
 # --- Reports ------------------------------------------------------------------------------
@@ -393,13 +365,11 @@ def user_set_active(*, actor: User, user_id: int, active: bool, reason: str = ""
         )
     before = user.is_active
     user.is_active = active
-    user._audit_skip = True  # type: ignore[attr-defined]  # audited below, with the reason
     user.save(update_fields=["is_active"])
-    audit_record(
+    audit.record(
         actor=actor,
         action="user.suspended" if not active else "user.restored",
-        target_type="user",
-        target_id=user.pk,
+        target=("user", user.pk),
         before={"is_active": before},
         after={"is_active": active, "reason": reason},
     )
@@ -433,7 +403,7 @@ def report_resolve(*, actor: User, report_id: int, action: str, note: str = "") 
         if o is None:
             raise NotFound("The posting no longer exists.")
         before["status"] = o.status
-        held = screening.hold_for_review(
+        held = opportunity_services.opportunity_hold_for_review(
             opportunity_id=o.pk,
             flags=[{"code": "reported", "field": "", "message": note}],
         )
@@ -469,11 +439,10 @@ def report_resolve(*, actor: User, report_id: int, action: str, note: str = "") 
     Report.objects.filter(pk__in=together).update(
         status=status, action=action, note=note, resolved_by=actor, resolved_at=now
     )
-    audit_record(
+    audit.record(
         actor=actor,
         action=f"report.{action}",
-        target_type=report.target_type,
-        target_id=report.target_id,
+        target=(report.target_type, report.target_id),
         before=before,
         after={**after, "reports": together, "note": note},
     )
@@ -516,15 +485,14 @@ def posting_review_approve(*, actor: User, opportunity_id: int) -> Opportunity:
     _require_admin(actor)
     o = _held(opportunity_id)
     flags = list(o.review_flags or [])
-    released = screening.release_from_review(opportunity_id=o.pk)
+    released = opportunity_services.opportunity_release_from_review(opportunity_id=o.pk)
     PostingReview.objects.create(
         opportunity=released, flags=flags, decision="approved", decided_by=actor
     )
-    audit_record(
+    audit.record(
         actor=actor,
         action="posting.approved",
-        target_type="opportunity",
-        target_id=o.pk,
+        target=("opportunity", o.pk),
         before={"status": "in_review", "flags": [f.get("code") for f in flags]},
         after={"status": released.status},
     )
@@ -544,15 +512,14 @@ def posting_review_refuse(*, actor: User, opportunity_id: int, reason: str) -> O
         raise DomainError("reason_too_long", "Keep the reason under 2000 characters.", "reason")
     o = _held(opportunity_id)
     flags = list(o.review_flags or [])
-    refused = screening.refuse_after_review(opportunity_id=o.pk)
+    refused = opportunity_services.opportunity_refuse_after_review(opportunity_id=o.pk)
     PostingReview.objects.create(
         opportunity=refused, flags=flags, decision="refused", reason=reason, decided_by=actor
     )
-    audit_record(
+    audit.record(
         actor=actor,
         action="posting.refused",
-        target_type="opportunity",
-        target_id=o.pk,
+        target=("opportunity", o.pk),
         before={"status": "in_review", "flags": [f.get("code") for f in flags]},
         after={"status": refused.status, "reason": reason},
     )
@@ -567,18 +534,3 @@ def posting_review_refuse(*, actor: User, opportunity_id: int, reason: str) -> O
         ),
     )
     return refused
-
-
-def screen_opportunity(opportunity: Opportunity) -> Iterable[screening.ScreenFlag]:
-    """The screen registered with opportunities (see apps.py)."""
-    text = rules.PostingText(
-        title=opportunity.title,
-        summary=opportunity.summary,
-        deliverables=opportunity.deliverables,
-        industry=opportunity.industry,
-        fee_minor=opportunity.fee_minor,
-        estimated_hours=opportunity.estimated_hours,
-        questions=tuple(opportunity.questions.values_list("text", flat=True)),
-    )
-    for flag in rules.screen_posting(text, min_hourly_minor=settings.STINT_MIN_HOURLY_RATE_MINOR):
-        yield screening.ScreenFlag(flag.code, flag.field, flag.message)

@@ -3,13 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stint.core.errors import DomainError
+from stint.audit import selectors as audit_selectors
 from stint.core.files import private_download
-from stint.core.forms import apply_domain_error
+from stint.core.forms import apply_domain_error, flash_refusal
 from stint.moderation import rules, selectors, services
 from stint.moderation.forms import (
     AuditFilterForm,
@@ -63,16 +63,10 @@ def verification(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def document_download(request: HttpRequest, document_id: int) -> FileResponse:
-    doc = selectors.access_document(actor=request.user, document_id=document_id)
-    if request.user.is_staff:
-        services.audit_record(
-            action="verification.document_viewed",
-            target_type="verification_document",
-            target_id=doc.pk,
-        )
+def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
+    doc = services.verification_document_open(actor=request.user, document_id=document_id)
     return private_download(
-        doc.file.open("rb"),
+        doc.file,
         filename=doc.original_name,
         content_type=_CONTENT_TYPES.get(doc.kind, "application/octet-stream"),
     )
@@ -121,11 +115,9 @@ def verification_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_POST
 def verification_approve(request: HttpRequest, request_id: int) -> HttpResponse:
     selectors.require_admin(request.user)
-    try:
+    with flash_refusal(request):
         vr = services.verification_approve(actor=request.user, request_id=request_id)
         messages.success(request, f"{vr.organisation.name} is verified.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("moderation_queue")
 
 
@@ -179,11 +171,9 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_POST
 def posting_approve(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     selectors.require_admin(request.user)
-    try:
+    with flash_refusal(request):
         o = services.posting_review_approve(actor=request.user, opportunity_id=opportunity_id)
         messages.success(request, f"“{o.title}” is published.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("moderation_queue")
 
 
@@ -195,13 +185,11 @@ def posting_refuse(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Give the employer a reason.")
         return redirect("moderation_queue")
-    try:
+    with flash_refusal(request):
         services.posting_review_refuse(
             actor=request.user, opportunity_id=opportunity_id, reason=form.cleaned_data["reason"]
         )
         messages.success(request, "Refused; the employer sees your reason.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("moderation_queue")
 
 
@@ -209,10 +197,10 @@ def posting_refuse(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     selectors.require_admin(request.user)
     form = AuditFilterForm(request.GET or None)
-    query = selectors.AuditQuery()
+    query = audit_selectors.AuditQuery()
     if form.is_bound and form.is_valid():
-        query = selectors.AuditQuery(**form.cleaned_data)
-    page = Paginator(selectors.audit_search(request.user, query), 50).get_page(
+        query = audit_selectors.AuditQuery(**form.cleaned_data)
+    page = Paginator(audit_selectors.audit_search(request.user, query), 50).get_page(
         request.GET.get("page")
     )
     return render(

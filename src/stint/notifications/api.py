@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
+from stint.core.paging import PAGE_QUERY, page_of
 from stint.core.schemas import ERRORS
 from stint.notifications import selectors, services
 from stint.notifications.models import Notification
@@ -42,10 +43,14 @@ def _preferences(request: HttpRequest) -> list[PreferenceOut]:
     response={200: NotificationListOut, **ERRORS},
     summary="Your notifications, newest first, with the unread count",
 )
-def notification_list(request: HttpRequest) -> NotificationListOut:
+def notification_list(request: HttpRequest, page: int = PAGE_QUERY) -> NotificationListOut:
+    shown = page_of(selectors.notifications_for(request.user), page)
     return NotificationListOut(
         unread=selectors.unread_count(request.user),
-        items=[_notification(n) for n in selectors.notifications_for(request.user)],
+        items=[_notification(n) for n in shown.items],
+        total=shown.total,
+        page=shown.page,
+        pages=shown.pages,
     )
 
 

@@ -43,5 +43,53 @@ KINDS: dict[str, str] = {
 }
 
 
-def label_for(kind: str) -> str:
-    return KINDS.get(kind, kind)
+# Who each kind is for, by role (`User.roles`): the settings page lists only the kinds a
+# person can receive, so a candidate is not asked about "Someone applied to your opportunity".
+_C, _E = "candidate", "employer"
+EVERYONE = frozenset({"candidate", "employer", "institution", "admin"})
+AUDIENCES: dict[str, frozenset[str]] = {
+    "application.received": frozenset({_E}),
+    "application.withdrawn": frozenset({_E}),
+    "application.shortlisted": frozenset({_C}),
+    "application.declined": frozenset({_C}),
+    "offer.made": frozenset({_C}),
+    "offer.accepted": frozenset({_E}),
+    "offer.declined": frozenset({_E}),
+    "offer.expired": frozenset({_C, _E}),
+    "offer.withdrawn": frozenset({_C}),
+    "offer.countered": frozenset({_E}),
+    "message.received": frozenset({_C, _E}),
+    "invite.received": frozenset({_C}),
+    "opportunity.saved_search_match": frozenset({_C}),
+    "engagement.funded": frozenset({_C, _E}),
+    "engagement.started": frozenset({_C, _E}),
+    "engagement.submitted": frozenset({_E}),
+    "engagement.changes_requested": frozenset({_C}),
+    "engagement.paid": frozenset({_C, _E}),
+    "engagement.review_reminder": frozenset({_E}),
+    "engagement.cancelled": frozenset({_C, _E}),
+    "engagement.split_proposed": frozenset({_C, _E}),
+    "engagement.dispute": frozenset({_C, _E, "admin"}),
+    "payments.setup": frozenset({_C, _E}),
+    "growth.interview": frozenset({_C, _E}),
+    "growth.feedback": frozenset({_C, _E}),
+    "growth.reference": frozenset({_C, _E}),
+    "growth.connection": frozenset({_C}),
+    "moderation.verification": frozenset({_E, "institution"}),
+    "moderation.posting": frozenset({_E}),
+    "moderation.warning": EVERYONE,
+    "privacy.export_ready": EVERYONE,
+    "program.proposal": frozenset({_E}),
+    "review.received": frozenset({_C, _E}),
+    "skills.verified": frozenset({_C}),
+    "credential.revoked": frozenset({_C}),
+    "follow_up.offered": frozenset({_C}),
+    "follow_up.decided": frozenset({_E}),
+}
+
+
+def kinds_for(roles: frozenset[str]) -> list[str]:
+    """The kinds someone with `roles` can receive (every kind while they have none yet)."""
+    if not roles:
+        return list(KINDS)
+    return [kind for kind in KINDS if AUDIENCES.get(kind, EVERYONE) & roles]

@@ -4,6 +4,9 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from stint.core.paging import PageOut
+from stint.notifications.kinds import KINDS
+
 
 class NotificationOut(Schema):
     id: int
@@ -15,7 +18,7 @@ class NotificationOut(Schema):
     read: bool
 
 
-class NotificationListOut(Schema):
+class NotificationListOut(PageOut):
     unread: int
     items: list[NotificationOut]
 
@@ -37,6 +40,6 @@ class PreferenceOut(Schema):
 
 
 class PreferenceIn(Schema):
-    kind: str = Field(..., min_length=1, max_length=60)
+    kind: str = Field(..., min_length=1, max_length=60, json_schema_extra={"enum": list(KINDS)})
     in_app: bool
     email: bool

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from stint.accounts.models import User
-from stint.notifications.kinds import KINDS
+from stint.notifications.kinds import KINDS, kinds_for
 from stint.notifications.models import Notification, NotificationPreference
 
 
-def notifications_for(user: User, *, limit: int = 100) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")[:limit]
+def notifications_for(user: User) -> QuerySet[Notification]:
+    """Newest first, every one (callers page them with `core.paging.page_of`)."""
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
 
 
 def unread_count(user: User) -> int:
@@ -28,10 +29,11 @@ class PreferenceRow:
 
 
 def preferences_of(user: User) -> list[PreferenceRow]:
-    """Every known kind with the user's choice (both on unless turned off)."""
+    """Every kind this user can receive, with their choice (both on unless turned off)."""
     saved = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
     rows = []
-    for kind, label in KINDS.items():
+    for kind in kinds_for(user.roles):
+        label = KINDS[kind]
         p = saved.get(kind)
         rows.append(
             PreferenceRow(

@@ -7,17 +7,20 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stint.core.paging import page_number, page_of
 from stint.notifications import selectors, services
-from stint.notifications.kinds import KINDS
+from stint.notifications.kinds import kinds_for
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
+    shown = page_of(selectors.notifications_for(request.user), page_number(request))
     return render(
         request,
         "notifications/list.html",
         {
-            "notifications": selectors.notifications_for(request.user),
+            "notifications": shown.items,
+            "shown": shown,
             "unread": selectors.unread_count(request.user),
         },
     )
@@ -56,7 +59,8 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
                     request.POST.get(f"{kind}:in_app") == "on",
                     request.POST.get(f"{kind}:email") == "on",
                 )
-                for kind in KINDS
+                # Only the kinds the page showed: hidden ones keep their saved choice.
+                for kind in kinds_for(request.user.roles)
             ],
         )
         messages.success(request, "Your notification settings are saved.")

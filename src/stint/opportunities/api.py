@@ -20,10 +20,12 @@ from stint.opportunities.schemas import (
     ClarityOut,
     FitOut,
     HiddenOut,
+    HiddenPostingOut,
     HideIn,
     HoldReasonOut,
     OpportunityDetailOut,
     OpportunityIn,
+    OpportunityOut,
     OpportunityPatch,
     PostingFields,
     PostingHoldOut,
@@ -31,6 +33,7 @@ from stint.opportunities.schemas import (
     QuestionOut,
     RecommendationOut,
     RecommendationsOut,
+    SavedOut,
     SavedSearchIn,
     SavedSearchOut,
     SkillFactOut,
@@ -361,6 +364,66 @@ def hide(request: HttpRequest, opportunity_id: int, payload: HideIn) -> HiddenOu
 def unhide(request: HttpRequest, opportunity_id: int) -> Status[None]:
     services.opportunity_unhide(actor=request.user, opportunity_id=opportunity_id)
     return Status(204, None)
+
+
+@router.delete(
+    "/opportunities/{opportunity_id}",
+    response={204: None, **ERRORS},
+    summary="Delete a draft (anything once published is closed or archived instead)",
+)
+def delete(request: HttpRequest, opportunity_id: int) -> Status[None]:
+    services.opportunity_delete(actor=request.user, opportunity_id=opportunity_id)
+    return Status(204, None)
+
+
+@router.get(
+    "/saved-opportunities",
+    response={200: list[OpportunityOut], **ERRORS},
+    summary="Postings you saved for later",
+)
+def saved_list(request: HttpRequest) -> list[OpportunityOut]:
+    return [
+        OpportunityOut(**_fields(o))
+        for o in selectors.saved_of(request.user).prefetch_related("skills")
+    ]
+
+
+@router.put(
+    "/opportunities/{opportunity_id}/save",
+    response={200: SavedOut, **ERRORS},
+    summary="Save for later (saving twice is one save)",
+)
+def save(request: HttpRequest, opportunity_id: int) -> SavedOut:
+    saved = services.opportunity_save(actor=request.user, opportunity_id=opportunity_id)
+    return SavedOut(opportunity_id=saved.opportunity_id, created_at=saved.created_at)
+
+
+@router.delete(
+    "/opportunities/{opportunity_id}/save",
+    response={204: None, **ERRORS},
+    summary="Remove from your saved postings",
+)
+def unsave(request: HttpRequest, opportunity_id: int) -> Status[None]:
+    services.opportunity_unsave(actor=request.user, opportunity_id=opportunity_id)
+    return Status(204, None)
+
+
+@router.get(
+    "/hidden-opportunities",
+    response={200: list[HiddenPostingOut], **ERRORS},
+    summary="What you hid from your results (bring one back with DELETE .../hide)",
+)
+def hidden_list(request: HttpRequest) -> list[HiddenPostingOut]:
+    return [
+        HiddenPostingOut(
+            opportunity_id=h.opportunity_id,
+            title=h.opportunity.title,
+            employer=h.opportunity.employer.name,
+            reason=h.reason,
+            created_at=h.created_at,
+        )
+        for h in selectors.hidden_of(request.user)
+    ]
 
 
 @router.get(

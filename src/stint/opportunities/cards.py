@@ -79,6 +79,21 @@ def _hide_options(language: str) -> SafeString:
     )
 
 
+def save_form(o: Opportunity, request: HttpRequest, csrf_token: str | None = None) -> SafeString:
+    """The per-person "save for later" button, back to the page it was shown on
+    (saving twice is one save, so the card needs no look-up of its own)."""
+    return format_html(
+        '<form method="post" action="{}" class="inline">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="next" value="{}">'
+        '<button type="submit" class="link" aria-label="Save {} for later">Save</button></form>',
+        reverse("opportunity_save", args=[o.pk]),
+        csrf_token or get_token(request),
+        request.get_full_path(),
+        o.title,
+    )
+
+
 def hide_form(
     o: Opportunity,
     request: HttpRequest,
@@ -136,6 +151,7 @@ def card(
             why = f": {fit.explanation[0]}" if fit.explanation else ""
             parts.append(format_html("<p>{}{}</p>", _match_badge(fit), why))
     if hide and request.user.is_authenticated:
+        parts.append(save_form(o, request, csrf_token))
         parts.append(hide_form(o, request, csrf_token))
     return format_html(
         '<article class="card opportunity" id="opportunity-{}">{}\n</article>',

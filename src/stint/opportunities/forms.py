@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
@@ -26,6 +26,12 @@ _DATE = forms.DateInput(attrs={"type": "date"})
 class OpportunityForm(forms.Form):
     """The posting form. Required skills come from rows the page builds with
     autocomplete and suggestions (`skill_id`, `need_<id>`, `level_<id>`)."""
+
+    # The service's (and the API's) names of the fields this form names otherwise.
+    service_fields: ClassVar[dict[str, str]] = {
+        "fee_minor": "fee",
+        "allowed_institution_ids": "allowed_institutions",
+    }
 
     title = forms.CharField(max_length=140)
     summary = forms.CharField(
@@ -106,8 +112,22 @@ class OpportunityForm(forms.Form):
                     self.add_error("fee", too_much)
         return d
 
-    def to_posting(self) -> Posting:
+    def to_posting(self, *, partial: bool = False) -> Posting:
+        """The posting typed. With `partial`, fields that did not parse stand in
+        with neutral values, so the service can still judge the others."""
         d = self.cleaned_data
+        if partial:
+            d = {
+                "title": "",
+                "summary": "",
+                "estimated_hours": 0,
+                "fee_minor": 0,
+                "currency": "USD",
+                "work_mode": "remote",
+                "openings": 1,
+                "visibility": "public",
+                **d,
+            }
         questions = []
         for line in (d.get("questions") or "").splitlines():
             text = line.strip()

@@ -87,6 +87,7 @@ class Opportunity(models.Model):
     search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
+        verbose_name_plural = "opportunities"
         ordering: ClassVar = ["-published_at", "-created_at"]
         indexes: ClassVar = [
             # Browse, newest first: the page is read in index order (LIMIT 20, no sort),
@@ -182,8 +183,32 @@ class SavedSearch(models.Model):
     last_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        verbose_name_plural = "saved searches"
+
     def __str__(self) -> str:
         return self.name
+
+
+class SavedOpportunity(models.Model):
+    """A candidate kept a posting to come back to later (issue 14 item 10)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_opportunities"
+    )
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "saved opportunities"
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["user", "opportunity"], name="saved_opportunity_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.opportunity_id}"
 
 
 class HiddenOpportunity(models.Model):
@@ -197,6 +222,7 @@ class HiddenOpportunity(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name_plural = "hidden opportunities"
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["user", "opportunity"], name="hidden_opportunity_unique"

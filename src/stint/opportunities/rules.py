@@ -128,7 +128,7 @@ def edit_violations(before: Terms, after: Terms) -> list[tuple[str, str]]:
     elif after.fee_minor < before.fee_minor:
         problems.append(
             (
-                "fee",
+                "fee_minor",
                 "People have applied at "
                 f"{Money(before.fee_minor, before.currency).format()}: the fee cannot go down.",
             )

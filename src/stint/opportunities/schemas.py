@@ -5,7 +5,19 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from stint.core.money import MAX_AMOUNT_MINOR
+from stint.core.money import CURRENCY_EXPONENTS, MAX_AMOUNT_MINOR
+from stint.opportunities import rules
+from stint.opportunities.models import Visibility, WorkMode
+from stint.opportunities.services import HIDE_REASONS
+
+# What the services accept, documented in the schema (the service keeps its own
+# 422 code): the schema never calls valid a value the server refuses.
+HOURS: dict = {"minimum": rules.MIN_HOURS, "maximum": rules.MAX_HOURS}
+CURRENCIES: dict = {"enum": list(CURRENCY_EXPONENTS)}
+WORK_MODES: dict = {"enum": list(WorkMode.values)}
+VISIBILITIES: dict = {"enum": list(Visibility.values)}
+COUNTRY: dict = {"pattern": "^([A-Za-z]{2})?$", "examples": ["DE"]}
+TIME_ZONE: dict = {"examples": ["Europe/Berlin"]}
 
 SortName = Literal["newest", "pay", "match"]
 WorkModeName = Literal["remote", "hybrid", "onsite"]
@@ -29,21 +41,23 @@ class PostingFields(Schema):
     summary: str = Field(..., max_length=5000)
     deliverables: str = Field("", max_length=5000)
     industry: str = Field("", max_length=80)
-    estimated_hours: int = Field(..., description="5 to 40")
+    estimated_hours: int = Field(..., description="5 to 40", json_schema_extra=HOURS)
     fee_minor: int = Field(
         ..., ge=0, le=MAX_AMOUNT_MINOR, description="Fixed fee in minor units (at most 100000000)"
     )
-    currency: str = Field("USD", max_length=3)
+    currency: str = Field("USD", max_length=3, json_schema_extra=CURRENCIES)
     apply_by: date | None = None
     start_date: date | None = None
     due_date: date | None = None
-    work_mode: str = "remote"
-    location_country: str = Field("", max_length=2)
+    work_mode: str = Field("remote", json_schema_extra=WORK_MODES)
+    location_country: str = Field("", max_length=2, json_schema_extra=COUNTRY)
     location_city: str = Field("", max_length=100)
-    time_zone: str = Field("UTC", max_length=64)
+    time_zone: str = Field(
+        "UTC", max_length=64, description="IANA name", json_schema_extra=TIME_ZONE
+    )
     max_tz_difference_hours: int | None = None
     openings: int = 1
-    visibility: str = "public"
+    visibility: str = Field("public", json_schema_extra=VISIBILITIES)
     allowed_institution_ids: list[int] = Field(default_factory=list)
     skills: list[SkillIn] = Field(default_factory=list)
     questions: list[QuestionIn] = Field(default_factory=list)
@@ -60,19 +74,19 @@ class OpportunityPatch(Schema):
     summary: str | None = Field(None, max_length=5000)
     deliverables: str | None = Field(None, max_length=5000)
     industry: str | None = Field(None, max_length=80)
-    estimated_hours: int | None = None
+    estimated_hours: int | None = Field(None, json_schema_extra=HOURS)
     fee_minor: int | None = Field(None, ge=0, le=MAX_AMOUNT_MINOR)
-    currency: str | None = Field(None, max_length=3)
+    currency: str | None = Field(None, max_length=3, json_schema_extra=CURRENCIES)
     apply_by: date | None = None
     start_date: date | None = None
     due_date: date | None = None
-    work_mode: str | None = None
-    location_country: str | None = Field(None, max_length=2)
+    work_mode: str | None = Field(None, json_schema_extra=WORK_MODES)
+    location_country: str | None = Field(None, max_length=2, json_schema_extra=COUNTRY)
     location_city: str | None = Field(None, max_length=100)
-    time_zone: str | None = Field(None, max_length=64)
+    time_zone: str | None = Field(None, max_length=64, json_schema_extra=TIME_ZONE)
     max_tz_difference_hours: int | None = None
     openings: int | None = None
-    visibility: str | None = None
+    visibility: str | None = Field(None, json_schema_extra=VISIBILITIES)
     allowed_institution_ids: list[int] | None = None
     skills: list[SkillIn] | None = None
     questions: list[QuestionIn] | None = None
@@ -223,12 +237,22 @@ class StatusIn(Schema):
 
 
 class HideIn(Schema):
-    reason: str = Field("", max_length=30)
+    reason: str = Field("", max_length=30, json_schema_extra={"enum": ["", *HIDE_REASONS]})
 
 
 class HiddenOut(Schema):
     opportunity_id: int
     reason: str
+    created_at: datetime
+
+
+class HiddenPostingOut(HiddenOut):
+    title: str
+    employer: str
+
+
+class SavedOut(Schema):
+    opportunity_id: int
     created_at: datetime
 
 

@@ -25,6 +25,7 @@ from stint.opportunities.models import (
     Opportunity,
     OpportunityStatus,
     RequiredSkill,
+    SavedOpportunity,
     SavedSearch,
     Visibility,
     WorkMode,
@@ -373,6 +374,33 @@ def is_hidden(user: User, opportunity: Opportunity) -> bool:
     return (
         user.is_authenticated
         and HiddenOpportunity.objects.filter(user=user, opportunity=opportunity).exists()
+    )
+
+
+def is_saved(user: User, opportunity: Opportunity) -> bool:
+    return (
+        user.is_authenticated
+        and SavedOpportunity.objects.filter(user=user, opportunity=opportunity).exists()
+    )
+
+
+def saved_of(user: User) -> QuerySet[Opportunity]:
+    """The postings the user saved for later and may still see, newest save first."""
+    saved = SavedOpportunity.objects.filter(user=user)
+    return (
+        Opportunity.objects.filter(visible_q(user), status__in=PUBLICLY_READABLE)
+        .filter(pk__in=saved.values("opportunity_id"))
+        .select_related("employer")
+        .order_by("-pk")
+    )
+
+
+def hidden_of(user: User) -> QuerySet[HiddenOpportunity]:
+    """What the user hid from their results, to bring back (newest first)."""
+    return (
+        HiddenOpportunity.objects.filter(user=user)
+        .select_related("opportunity", "opportunity__employer")
+        .order_by("-created_at", "-pk")
     )
 
 

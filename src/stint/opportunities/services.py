@@ -4,20 +4,19 @@ lifecycle, hiding recommendations, saved searches and their notifications."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from stint.accounts.models import User
-from stint.core.errors import ConflictError, DomainError, NotFound
-from stint.core.money import CURRENCY_EXPONENTS, amount_refusal
+from stint.core.errors import ConflictError, DomainError, FieldProblems, NotFound
+from stint.core.money import CURRENCY_EXPONENTS, amount_refusal, hourly_floor_minor
 from stint.core.tasks import enqueue_on_commit
 from stint.core.text import single_line
 from stint.matching.engine import skill_label
@@ -31,6 +30,7 @@ from stint.opportunities.models import (
     Opportunity,
     OpportunityStatus,
     RequiredSkill,
+    SavedOpportunity,
     SavedSearch,
     ScreeningQuestion,
     Visibility,
@@ -141,27 +141,46 @@ def _terms(posting: Posting, filled_count: int = 0) -> rules.Terms:
 # --- Validation ------------------------------------------------------------------------
 
 
-def _text(value: str, name: str, label: str, *, maximum: int, minimum: int = 0) -> str:
+def _text(
+    problems: FieldProblems, value: str, name: str, label: str, *, maximum: int, minimum: int = 0
+) -> str:
     value = (value or "").strip()
     if len(value) < minimum:
-        raise DomainError(f"{name}_required", f"{label} is required.", name)
-    if len(value) > maximum:
-        raise DomainError(f"{name}_too_long", f"{label} is at most {maximum} characters.", name)
+        problems.add(f"{name}_required", f"{label} is required.", name)
+    elif len(value) > maximum:
+        problems.add(f"{name}_too_long", f"{label} is at most {maximum} characters.", name)
+    return value
+
+
+def _line(problems: FieldProblems, value: str, name: str) -> str:
+    with problems.check():
+        return single_line(value, name)
     return value
 
 
 def _clean(posting: Posting, *, filled_count: int = 0) -> Posting:
-    """Check every field; raise a DomainError naming the first field at fault."""
-    title = single_line(_text(posting.title, "title", "A title", maximum=140, minimum=3), "title")
-    summary = _text(posting.summary, "summary", "A summary", maximum=5000, minimum=1)
-    deliverables = _text(posting.deliverables, "deliverables", "Deliverables", maximum=5000)
-    industry = single_line(
-        _text(posting.industry, "industry", "The industry", maximum=80), "industry"
+    """Check every field; raise one DomainError, or an InvalidFields naming every
+    field at fault, so the form and the API show all of them at once (issue 14)."""
+    problems = FieldProblems()
+    title = _line(
+        problems,
+        _text(problems, posting.title, "title", "A title", maximum=140, minimum=3),
+        "title",
+    )
+    summary = _text(problems, posting.summary, "summary", "A summary", maximum=5000, minimum=1)
+    deliverables = _text(
+        problems, posting.deliverables, "deliverables", "Deliverables", maximum=5000
+    )
+    industry = _line(
+        problems,
+        _text(problems, posting.industry, "industry", "The industry", maximum=80),
+        "industry",
     )
 
     hours = posting.estimated_hours
-    if not rules.MIN_HOURS <= hours <= rules.MAX_HOURS:
-        raise DomainError(
+    hours_ok = rules.MIN_HOURS <= hours <= rules.MAX_HOURS
+    if not hours_ok:
+        problems.add(
             "hours_out_of_range",
             f"Micro-internships take {rules.MIN_HOURS} to {rules.MAX_HOURS} hours; "
             f"{hours} is outside that range.",
@@ -169,38 +188,43 @@ def _clean(posting: Posting, *, filled_count: int = 0) -> Posting:
         )
     currency = (posting.currency or "").upper()
     if currency not in CURRENCY_EXPONENTS:
-        raise DomainError(
+        problems.add(
             "bad_currency",
             "Choose one of the supported currencies: " + ", ".join(CURRENCY_EXPONENTS) + ".",
             "currency",
         )
-    too_much = amount_refusal(posting.fee_minor, currency)
-    if too_much:
-        raise DomainError("fee_too_high", too_much, "fee")
-    minimum = settings.STINT_MIN_HOURLY_RATE_MINOR
-    if posting.fee_minor <= 0 or not rules.pays_enough(posting.fee_minor, hours, minimum):
-        raise DomainError("fee_too_low", rules.pay_too_low_message(currency, hours, minimum), "fee")
+    else:
+        too_much = amount_refusal(posting.fee_minor, currency)
+        minimum = hourly_floor_minor(currency)
+        if too_much:
+            problems.add("fee_too_high", too_much, "fee_minor")
+        elif posting.fee_minor <= 0 or (
+            hours_ok and not rules.pays_enough(posting.fee_minor, hours, minimum)
+        ):
+            problems.add(
+                "fee_too_low", rules.pay_too_low_message(currency, hours, minimum), "fee_minor"
+            )
 
     if posting.start_date and posting.due_date and posting.due_date < posting.start_date:
-        raise DomainError(
+        problems.add(
             "due_before_start", "The due date must be on or after the start date.", "due_date"
         )
     if posting.apply_by and posting.start_date and posting.apply_by > posting.start_date:
-        raise DomainError(
+        problems.add(
             "apply_after_start",
             "Applications must close on or before the start date.",
             "apply_by",
         )
 
     if posting.work_mode not in WorkMode.values:
-        raise DomainError("bad_work_mode", "Work is remote, hybrid or on-site.", "work_mode")
+        problems.add("bad_work_mode", "Work is remote, hybrid or on-site.", "work_mode")
     country = (posting.location_country or "").strip().upper()
     if country and not _COUNTRY_RE.match(country):
-        raise DomainError(
+        problems.add(
             "bad_country", "Use the two-letter country code, e.g. DE or US.", "location_country"
         )
-    if posting.work_mode != WorkMode.REMOTE and not country:
-        raise DomainError(
+    elif posting.work_mode != WorkMode.REMOTE and not country:
+        problems.add(
             "location_required",
             "Say where the work happens: on-site and hybrid work need a country.",
             "location_country",
@@ -208,75 +232,75 @@ def _clean(posting: Posting, *, filled_count: int = 0) -> Posting:
     tz = (posting.time_zone or "UTC").strip()
     try:
         ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise DomainError(
-            "bad_time_zone", "Use an IANA time zone such as Europe/Berlin.", "time_zone"
-        ) from exc
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.add("bad_time_zone", "Use an IANA time zone such as Europe/Berlin.", "time_zone")
     max_tz = posting.max_tz_difference_hours
     if max_tz is not None and not 0 <= max_tz <= rules.MAX_TZ_DIFFERENCE:
-        raise DomainError(
+        problems.add(
             "bad_tz_difference",
             f"The time-zone difference is 0 to {rules.MAX_TZ_DIFFERENCE} hours.",
             "max_tz_difference_hours",
         )
 
     if not 1 <= posting.openings <= rules.MAX_OPENINGS:
-        raise DomainError("bad_openings", f"Openings are 1 to {rules.MAX_OPENINGS}.", "openings")
-    if posting.openings < filled_count:
-        raise DomainError(
+        problems.add("bad_openings", f"Openings are 1 to {rules.MAX_OPENINGS}.", "openings")
+    elif posting.openings < filled_count:
+        problems.add(
             "openings_below_filled",
             f"{filled_count} opening(s) are already filled; keep at least that many.",
             "openings",
         )
 
+    institution_ids = tuple(sorted(set(posting.allowed_institution_ids)))
     if posting.visibility not in Visibility.values:
-        raise DomainError(
+        problems.add(
             "bad_visibility", "Visibility is public, institutions or invite-only.", "visibility"
         )
-    institution_ids = tuple(sorted(set(posting.allowed_institution_ids)))
-    if posting.visibility == Visibility.INSTITUTIONS:
+    elif posting.visibility == Visibility.INSTITUTIONS:
         if not institution_ids:
-            raise DomainError(
+            problems.add(
                 "institutions_required",
                 "Choose at least one institution whose students may see this.",
-                "allowed_institutions",
+                "allowed_institution_ids",
             )
-        found = Organisation.objects.filter(
+        elif Organisation.objects.filter(
             pk__in=institution_ids, kind=OrgKind.INSTITUTION
-        ).count()
-        if found != len(institution_ids):
-            raise DomainError(
-                "bad_institution", "Only institutions can be chosen.", "allowed_institutions"
+        ).count() != len(institution_ids):
+            problems.add(
+                "bad_institution", "Only institutions can be chosen.", "allowed_institution_ids"
             )
-    else:
+    if posting.visibility != Visibility.INSTITUTIONS:
         institution_ids = ()
 
     skills: dict[str, SkillNeed] = {}
     if len(posting.skills) > rules.MAX_SKILLS:
-        raise DomainError("too_many_skills", f"List at most {rules.MAX_SKILLS} skills.", "skills")
+        problems.add("too_many_skills", f"List at most {rules.MAX_SKILLS} skills.", "skills")
     for s in posting.skills:
         if skill_label(s.skill_id) is None:
-            raise DomainError("unknown_skill", f"Unknown skill id {s.skill_id!r}.", "skills")
-        if s.need not in Need.values:
-            raise DomainError("bad_need", "A skill is essential or nice to have.", "skills")
-        if not 1 <= s.level <= 4:
-            raise DomainError("bad_level", "Skill levels are 1 (basic) to 4 (expert).", "skills")
-        skills[s.skill_id] = s
+            problems.add("unknown_skill", f"Unknown skill id {s.skill_id!r}.", "skills")
+        elif s.need not in Need.values:
+            problems.add("bad_need", "A skill is essential or nice to have.", "skills")
+        elif not 1 <= s.level <= 4:
+            problems.add("bad_level", "Skill levels are 1 (basic) to 4 (expert).", "skills")
+        else:
+            skills[s.skill_id] = s
     if len(posting.questions) > rules.MAX_QUESTIONS:
-        raise DomainError(
+        problems.add(
             "too_many_questions", f"Ask at most {rules.MAX_QUESTIONS} questions.", "questions"
         )
     questions = []
+    too_long = False
     for q in posting.questions:
         text = q.text.strip()
         if not text:
             continue
         if len(text) > 300:
-            raise DomainError(
-                "question_too_long", "Questions are at most 300 characters.", "questions"
-            )
+            too_long = True
         questions.append(Question(text, q.required))
+    if too_long:
+        problems.add("question_too_long", "Questions are at most 300 characters.", "questions")
 
+    problems.raise_any()
     return replace(
         posting,
         title=title,
@@ -291,6 +315,12 @@ def _clean(posting: Posting, *, filled_count: int = 0) -> Posting:
         skills=tuple(skills.values()),
         questions=tuple(questions),
     )
+
+
+def posting_check(posting: Posting) -> None:
+    """Raise what `_clean` finds wrong with a posting, writing nothing: a form
+    that refused some fields asks about the rest so every error shows at once."""
+    _clean(posting)
 
 
 def _write(opportunity: Opportunity, posting: Posting) -> Opportunity:
@@ -386,7 +416,7 @@ def opportunity_create(*, actor: User, organisation_id: int, posting: Posting) -
     org, _ = access_organisation(actor=actor, organisation_id=organisation_id)
     if org.kind != OrgKind.EMPLOYER:
         raise DomainError(
-            "not_employer", "Only employer organisations post opportunities.", "organisation"
+            "not_employer", "Only employer organisations post opportunities.", "organisation_id"
         )
     clean = _clean(posting)
     opportunity = Opportunity(employer=org, created_by=actor)
@@ -445,8 +475,8 @@ def opportunity_transition(*, actor: User, opportunity_id: int, status: str) -> 
             raise DomainError(
                 "apply_by_past", "The apply-by date has passed; move it later first.", "apply_by"
             )
-        # Screens registered by higher apps (moderation) may hold it for an admin's review.
-        flags = screening.run_screens(opportunity)
+        # The posting screen may hold it for a platform admin's review.
+        flags = _screen_flags(opportunity)
         if flags:
             opportunity.status = OpportunityStatus.IN_REVIEW
             opportunity.review_flags = flags
@@ -488,6 +518,97 @@ def opportunity_archive(*, actor: User, opportunity_id: int) -> Opportunity:
     return opportunity_transition(actor=actor, opportunity_id=opportunity_id, status="archived")
 
 
+# --- The posting screen and the review hold ------------------------------------------------
+# A flagged posting waits "in_review"; only a platform admin moves it on (moderation's
+# review pages call the three writes below after checking the admin).
+
+
+def _screen_flags(opportunity: Opportunity) -> list[dict[str, str]]:
+    """Every flag of the posting screen, as the JSON kept in `review_flags`."""
+    text = screening.PostingText(
+        title=opportunity.title,
+        summary=opportunity.summary,
+        deliverables=opportunity.deliverables,
+        industry=opportunity.industry,
+        fee_minor=opportunity.fee_minor,
+        estimated_hours=opportunity.estimated_hours,
+        questions=tuple(opportunity.questions.values_list("text", flat=True)),
+    )
+    flags = screening.screen_posting(
+        text, min_hourly_minor=hourly_floor_minor(opportunity.currency)
+    )
+    return [flag.as_dict() for flag in flags]
+
+
+def _locked_for_review(opportunity_id: int) -> Opportunity:
+    opportunity = (
+        Opportunity.objects.select_for_update(of=("self",))
+        .select_related("employer")
+        .filter(pk=opportunity_id)
+        .first()
+    )
+    if opportunity is None:
+        raise NotFound("No such opportunity.")
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_hold_for_review(*, opportunity_id: int, flags: list[dict[str, Any]]) -> Opportunity:
+    """Take a draft or live posting out of browse until an admin decides
+    (moderation's "hide posting"). Applications stay as they are."""
+    opportunity = _locked_for_review(opportunity_id)
+    if opportunity.status not in (OpportunityStatus.DRAFT, OpportunityStatus.PUBLISHED):
+        raise ConflictError(
+            "not_reviewable", f"A {opportunity.status} opportunity cannot be put in review."
+        )
+    opportunity.status = OpportunityStatus.IN_REVIEW
+    opportunity.review_flags = flags
+    opportunity.updated_at = timezone.now()
+    opportunity.save(update_fields=["status", "review_flags", "updated_at"])
+    enqueue_on_commit(opportunity_changed, opportunity.pk)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_release_from_review(*, opportunity_id: int) -> Opportunity:
+    """An admin found the posting fine: it is published (again)."""
+    opportunity = _locked_for_review(opportunity_id)
+    if opportunity.status != OpportunityStatus.IN_REVIEW:
+        raise ConflictError("not_in_review", "This opportunity is not waiting for review.")
+    now = timezone.now()
+    opportunity.status = OpportunityStatus.PUBLISHED
+    opportunity.published_at = opportunity.published_at or now
+    opportunity.review_flags = []
+    opportunity.updated_at = now
+    opportunity.save(update_fields=["status", "published_at", "review_flags", "updated_at"])
+    enqueue_on_commit(opportunity_changed, opportunity.pk)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_refuse_after_review(*, opportunity_id: int) -> Opportunity:
+    """An admin refused the posting: a never-published one goes back to draft
+    (the employer edits and publishes again, and is screened again); one that
+    had been live is closed, and its pending applicants get their answer."""
+    opportunity = _locked_for_review(opportunity_id)
+    if opportunity.status != OpportunityStatus.IN_REVIEW:
+        raise ConflictError("not_in_review", "This opportunity is not waiting for review.")
+    now = timezone.now()
+    was_live = opportunity.published_at is not None
+    opportunity.status = OpportunityStatus.CLOSED if was_live else OpportunityStatus.DRAFT
+    if was_live:
+        opportunity.closed_at = now
+    opportunity.updated_at = now
+    opportunity.save(update_fields=["status", "closed_at", "updated_at"])
+    enqueue_on_commit(opportunity_changed, opportunity.pk)
+    if was_live:
+        transaction.on_commit(
+            lambda: opportunity_closed.send(sender=Opportunity, opportunity_id=opportunity_id),
+            robust=True,
+        )
+    return opportunity
+
+
 # --- Hiding recommendations ---------------------------------------------------------------
 
 
@@ -507,6 +628,53 @@ def opportunity_unhide(*, actor: User, opportunity_id: int) -> None:
     HiddenOpportunity.objects.filter(user=actor, opportunity_id=opportunity_id).delete()
 
 
+# --- Saved for later and deleted drafts ----------------------------------------------------
+
+# How many postings one person can keep saved (a list to come back to, not an archive).
+MAX_SAVED = 200
+
+
+@transaction.atomic
+def opportunity_save(*, actor: User, opportunity_id: int) -> SavedOpportunity:
+    """Keep a posting the actor can see on their saved list; saving twice is one save."""
+    opportunity = access_opportunity(actor=actor, opportunity_id=opportunity_id)
+    saved = SavedOpportunity.objects.filter(user=actor, opportunity=opportunity).first()
+    if saved is not None:
+        return saved
+    if SavedOpportunity.objects.filter(user=actor).count() >= MAX_SAVED:
+        raise DomainError(
+            "too_many_saved",
+            f"You can keep at most {MAX_SAVED} saved postings; remove some first.",
+            "opportunity_id",
+        )
+    saved, _ = SavedOpportunity.objects.get_or_create(user=actor, opportunity=opportunity)
+    return saved
+
+
+@transaction.atomic
+def opportunity_unsave(*, actor: User, opportunity_id: int) -> None:
+    SavedOpportunity.objects.filter(user=actor, opportunity_id=opportunity_id).delete()
+
+
+@transaction.atomic
+def opportunity_delete(*, actor: User, opportunity_id: int) -> None:
+    """Delete a draft for good. Anything once published stays (people may have seen
+    or applied to it): close or archive it instead."""
+    opportunity = access_opportunity(
+        actor=actor, opportunity_id=opportunity_id, manage=True, for_update=True
+    )
+    if opportunity.status != OpportunityStatus.DRAFT:
+        raise ConflictError(
+            "not_a_draft",
+            f"Only drafts can be deleted; this posting is {opportunity.get_status_display().lower()}"
+            ". Close or archive it instead.",
+            "status",
+        )
+    pk = opportunity.pk
+    opportunity.delete()
+    enqueue_on_commit(opportunity_changed, pk)
+
+
 # --- Saved searches ----------------------------------------------------------------------
 
 
@@ -514,7 +682,9 @@ def opportunity_unhide(*, actor: User, opportunity_id: int) -> None:
 def saved_search_create(
     *, actor: User, name: str, query: BrowseQuery, notify_me: bool = True
 ) -> SavedSearch:
-    name = _text(name, "name", "A name", maximum=80, minimum=1)
+    problems = FieldProblems()
+    name = _text(problems, name, "name", "A name", maximum=80, minimum=1)
+    problems.raise_any()
     if SavedSearch.objects.filter(user=actor).count() >= 20:
         raise DomainError("too_many_searches", "You can keep at most 20 saved searches.", "name")
     return SavedSearch.objects.create(
@@ -557,20 +727,3 @@ def saved_search_notify(*, saved_search_id: int, now: datetime | None = None) ->
     search.last_notified_at = max(newest.published_at or now or timezone.now(), search.created_at)
     search.save(update_fields=["last_notified_at"])
     return len(matches)
-
-
-def skill_needs(rows: Sequence[Any]) -> tuple[SkillNeed, ...]:
-    """(id, need, level) triples or dicts → SkillNeeds, for forms and payloads."""
-    out = []
-    for row in rows:
-        if isinstance(row, dict):
-            out.append(
-                SkillNeed(
-                    str(row["skill_id"]),
-                    str(row.get("need", "essential")),
-                    int(row.get("level", 2)),
-                )
-            )
-        else:
-            out.append(SkillNeed(str(row[0]), str(row[1]), int(row[2])))
-    return tuple(out)

@@ -20,6 +20,10 @@ urlpatterns = [
     path("<int:opportunity_id>/", views.detail, name="opportunity_detail"),
     path("<int:opportunity_id>/edit/", views.edit, name="opportunity_edit"),
     path("<int:opportunity_id>/status/", views.change_status, name="opportunity_status"),
+    path("saved-for-later/", views.saved_list, name="opportunity_saved_list"),
+    path("<int:opportunity_id>/save/", views.save, name="opportunity_save"),
+    path("<int:opportunity_id>/unsave/", views.unsave, name="opportunity_unsave"),
+    path("<int:opportunity_id>/delete/", views.delete, name="opportunity_delete"),
     path("<int:opportunity_id>/hide/", views.hide, name="opportunity_hide"),
     path("<int:opportunity_id>/unhide/", views.unhide, name="opportunity_unhide"),
 ]

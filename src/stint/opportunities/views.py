@@ -16,11 +16,12 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stint.core.errors import DomainError
-from stint.core.forms import apply_domain_error
+from stint.core.forms import apply_domain_error, flash_refusal, form_field_for
 from stint.matching.engine import search_skills, skill_label, suggest_skills
 from stint.matching.recommend import recommendations_for
 from stint.opportunities import cards, rules, selectors, services
 from stint.opportunities.forms import (
+    HIDE_REASON_LABELS,
     LEVEL_CHOICES,
     BrowseForm,
     HideForm,
@@ -137,6 +138,7 @@ def detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
             "hold": selectors.posting_hold(opportunity) if can_manage else None,
             "insight": selectors.insight_for(request.user, opportunity),
             "hidden": selectors.is_hidden(request.user, opportunity),
+            "saved": selectors.is_saved(request.user, opportunity),
             "hide_form": HideForm(),
             "fee": rules.minor_to_amount(opportunity.fee_minor, opportunity.currency),
             "hourly": rules.minor_to_amount(
@@ -147,12 +149,26 @@ def detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     )
 
 
+def _every_error(form: OpportunityForm) -> None:
+    """The form refused some fields as typed; ask the service about the fields that
+    did parse too, so every error shows in one submit (issue 14 item 6)."""
+    try:
+        services.posting_check(form.to_posting(partial=True))
+    except DomainError as exc:
+        for problem in exc.problems():
+            field = form_field_for(form, problem.field)
+            if field is not None and field not in form.errors:
+                form.add_error(field, problem.message)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, org_id: int) -> HttpResponse:
     org, _ = access_organisation(actor=request.user, organisation_id=org_id)
     form = OpportunityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _every_error(form)
+    elif request.method == "POST":
         with apply_domain_error(form):
             opportunity = services.opportunity_create(
                 actor=request.user, organisation_id=org.pk, posting=form.to_posting()
@@ -172,7 +188,9 @@ def edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     current = services.posting_of(opportunity)
     if request.method == "POST":
         form = OpportunityForm(request.POST)
-        if form.is_valid():
+        if not form.is_valid():
+            _every_error(form)
+        else:
             with apply_domain_error(form):
                 services.opportunity_update(
                     actor=request.user, opportunity_id=opportunity.pk, posting=form.to_posting()
@@ -202,15 +220,13 @@ def edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 @require_POST
 def change_status(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     status = request.POST.get("status", "")
-    try:
+    with flash_refusal(request):
         opportunity = services.opportunity_transition(
             actor=request.user, opportunity_id=opportunity_id, status=status
         )
         messages.success(
             request, f"The opportunity is now {opportunity.get_status_display().lower()}."
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("opportunity_detail", opportunity_id=opportunity_id)
 
 
@@ -233,6 +249,62 @@ def unhide(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     services.opportunity_unhide(actor=request.user, opportunity_id=opportunity_id)
     messages.success(request, "It is back in your results.")
     return redirect("opportunity_detail", opportunity_id=opportunity_id)
+
+
+def _back_or(request: HttpRequest, fallback: str, *args: Any) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback, *args)
+
+
+@login_required
+@require_POST
+def save(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    try:
+        saved = services.opportunity_save(actor=request.user, opportunity_id=opportunity_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Saved “{saved.opportunity.title}” for later.")
+    return _back_or(request, "opportunity_detail", opportunity_id)
+
+
+@login_required
+@require_POST
+def unsave(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    services.opportunity_unsave(actor=request.user, opportunity_id=opportunity_id)
+    messages.success(request, "Removed from your saved postings.")
+    return _back_or(request, "opportunity_saved_list")
+
+
+@login_required
+def saved_list(request: HttpRequest) -> HttpResponse:
+    """Postings saved for later, and those hidden from results (to bring back)."""
+    return render(
+        request,
+        "opportunities/saved_list.html",
+        {
+            "saved": list(selectors.saved_of(request.user)),
+            "hidden": [
+                (h, HIDE_REASON_LABELS.get(h.reason, h.reason))
+                for h in selectors.hidden_of(request.user)
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = selectors.access_opportunity(
+        actor=request.user, opportunity_id=opportunity_id, manage=True
+    )
+    with flash_refusal(request):
+        services.opportunity_delete(actor=request.user, opportunity_id=opportunity.pk)
+        messages.success(request, f"Draft “{opportunity.title}” deleted.")
+        return redirect("opportunity_org_list", org_id=opportunity.employer_id)
+    return redirect("opportunity_detail", opportunity_id=opportunity.pk)  # refused: say why there
 
 
 # --- An employer's postings --------------------------------------------------------------------
@@ -266,15 +338,13 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
         form = SavedSearchForm(request.POST)
         browse_form = BrowseForm(request.POST)
         if form.is_valid() and browse_form.is_valid():
-            try:
+            with flash_refusal(request):
                 services.saved_search_create(
                     actor=request.user,
                     name=form.cleaned_data["name"],
                     query=selectors.BrowseQuery.from_params(browse_form.to_params()),
                 )
                 messages.success(request, "Search saved. We will tell you about new matches.")
-            except DomainError as exc:
-                messages.error(request, exc.message)
         else:
             messages.error(request, "Give the search a name.")
         return redirect("opportunity_saved_searches")

@@ -67,6 +67,12 @@ JOBS: tuple[Job, ...] = (
         "One notification per saved search with new matches.",
     ),
     Job(
+        "events.retry_webhooks",
+        "stint.events.tasks.deliveries_retry_due",
+        5 * MINUTE,
+        "Send webhook deliveries whose retry (exponential backoff) is due.",
+    ),
+    Job(
         "payments.retry_pending",
         "stint.payments.tasks.retry_pending_operations",
         15 * MINUTE,
@@ -74,7 +80,7 @@ JOBS: tuple[Job, ...] = (
     ),
     Job(
         "programs.credit_refresh",
-        "stint.ops.tasks.refresh_all_credit_records",
+        "stint.programs.tasks.refresh_credit_records",
         6 * HOUR,
         "Credit records for placed students whose engagement is paid.",
     ),
@@ -91,10 +97,52 @@ JOBS: tuple[Job, ...] = (
         "Re-enqueue database tasks left RUNNING by a worker that died.",
     ),
     Job(
+        "matching.prune_changes",
+        "stint.matching.tasks.prune_changes",
+        DAY,
+        "Delete matching change-log rows older than OPS_INDEX_CHANGE_DAYS (idle processes rebuild).",
+    ),
+    Job(
+        "events.prune",
+        "stint.events.tasks.events_prune",
+        DAY,
+        "Delete events and webhook deliveries older than STINT_EVENT_RETENTION_DAYS.",
+    ),
+    Job(
+        "api.prune_idempotency_keys",
+        "stint.api.tasks.prune_idempotency_keys",
+        DAY,
+        "Forget API Idempotency-Keys older than a day.",
+    ),
+    Job(
         "ops.prune",
         "stint.ops.tasks.prune_history",
         DAY,
         "Delete finished task results and scheduler claims older than OPS_HISTORY_DAYS.",
+    ),
+    Job(
+        "lti.send_grades",
+        "stint.lti.tasks.grades_send_due",
+        15 * MINUTE,
+        "Send paid engagements' grades to linked courses (again after a re-review).",
+    ),
+    Job(
+        "lti.prune_launch_values",
+        "stint.lti.tasks.launch_values_prune",
+        HOUR,
+        "Delete expired LTI login state and nonces.",
+    ),
+    Job(
+        "privacy.purge",
+        "stint.privacy.tasks.purge_expired",
+        DAY,
+        "Retention purge: delete what is past its STINT_RETENTION_DAYS_* (SECURITY.md).",
+    ),
+    Job(
+        "sessions.clear_expired",
+        "stint.ops.tasks.clear_expired_sessions",
+        DAY,
+        "Delete expired sessions (what `manage.py clearsessions` does).",
     ),
 )
 

@@ -4,6 +4,7 @@ Each task is an idempotent sweep and takes no arguments."""
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.utils import timezone
@@ -27,14 +28,10 @@ def matching_snapshot() -> str:
 
 
 @task()
-def refresh_all_credit_records() -> int:
-    """Credit records for every credit-bearing program (programs.tasks takes one id)."""
-    program_model = import_string("stint.programs.models.Program")
-    refresh = import_string("stint.programs.services.credit_records_refresh")
-    created = 0
-    for program in program_model.objects.filter(credit_bearing=True).exclude(status="draft"):
-        created += refresh(program)
-    return created
+def clear_expired_sessions() -> None:
+    """`manage.py clearsessions`, daily: delete sessions past their expiry."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
 
 
 @task()

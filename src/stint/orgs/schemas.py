@@ -9,13 +9,13 @@ from ninja import Field, Schema
 class OrganisationIn(Schema):
     kind: Literal["employer", "institution"]
     name: str = Field(..., min_length=2, max_length=120)
-    website: str = Field("", max_length=200)
+    website: str = Field("", max_length=200, json_schema_extra={"format": "uri"})
     description: str = Field("", max_length=4000)
 
 
 class OrganisationPatch(Schema):
     name: str | None = Field(None, min_length=2, max_length=120)
-    website: str | None = Field(None, max_length=200)
+    website: str | None = Field(None, max_length=200, json_schema_extra={"format": "uri"})
     description: str | None = Field(None, max_length=4000)
 
 
@@ -44,7 +44,7 @@ class RoleIn(Schema):
 
 
 class InvitationIn(Schema):
-    email: str = Field(..., min_length=3, max_length=254)
+    email: str = Field(..., min_length=3, max_length=254, json_schema_extra={"format": "email"})
     role: Literal["owner", "admin", "member"] = "member"
 
 

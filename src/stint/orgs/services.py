@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from stint.accounts.models import User
+from stint.audit import services as audit
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.core.tasks import enqueue_on_commit
 from stint.core.text import single_line, web_url
@@ -65,7 +66,13 @@ def organisation_create(
         website=web_url(website, "website"),
         description=description.strip(),
     )
-    Membership.objects.create(organisation=org, user=actor, role=OrgRole.OWNER)
+    owner = Membership.objects.create(organisation=org, user=actor, role=OrgRole.OWNER)
+    audit.record(
+        actor=actor,
+        action="membership.created",
+        target=("membership", owner.pk),
+        after=_membership_facts(owner),
+    )
     actor.__dict__.pop("_roles_cache", None)
     return org
 
@@ -103,8 +110,17 @@ def organisation_set_verified(*, actor: User, organisation_id: int, verified: bo
     org = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
     if org is None:
         raise NotFound("No such organisation.")
+    was = org.verified_at is not None
     org.verified_at = timezone.now() if verified else None
     org.save(update_fields=["verified_at"])
+    if was != verified:
+        audit.record(
+            actor=actor,
+            action="organisation.verified" if verified else "organisation.unverified",
+            target=("organisation", org.pk),
+            before={"verified": was},
+            after={"verified": verified},
+        )
     return org
 
 
@@ -154,6 +170,12 @@ def invitation_create(
         raise ConflictError(
             "already_invited", f"{email} already has an open invitation.", "email"
         ) from exc
+    audit.record(
+        actor=actor,
+        action="invitation.created",
+        target=("invitation", invitation.pk),
+        after={"organisation": org.pk, "role": role},
+    )
     from stint.orgs.tasks import send_invitation_email
 
     enqueue_on_commit(send_invitation_email, invitation.pk)
@@ -189,9 +211,24 @@ def invitation_accept(*, actor: User, token: str) -> Membership:
     membership, created = Membership.objects.get_or_create(
         organisation=invitation.organisation, user=actor, defaults={"role": invitation.role}
     )
-    if not created and rules.ROLE_RANK[invitation.role] > rules.ROLE_RANK[membership.role]:
+    if created:
+        audit.record(
+            actor=actor,
+            action="membership.created",
+            target=("membership", membership.pk),
+            after=_membership_facts(membership),
+        )
+    elif rules.ROLE_RANK[invitation.role] > rules.ROLE_RANK[membership.role]:
+        before = membership.role
         membership.role = invitation.role
         membership.save(update_fields=["role"])
+        audit.record(
+            actor=actor,
+            action="membership.role_changed",
+            target=("membership", membership.pk),
+            before={"role": before},
+            after=_membership_facts(membership),
+        )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -209,10 +246,24 @@ def invitation_revoke(*, actor: User, invitation_id: int) -> Invitation:
         raise ConflictError("not_pending", f"This invitation is already {invitation.status}.")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    audit.record(
+        actor=actor,
+        action="invitation.revoked",
+        target=("invitation", invitation.pk),
+        after={"organisation": invitation.organisation_id, "role": invitation.role},
+    )
     return invitation
 
 
 # --- Members ----------------------------------------------------------------------
+
+
+def _membership_facts(membership: Membership) -> dict[str, object]:
+    return {
+        "organisation": membership.organisation_id,
+        "user": membership.user_id,
+        "role": membership.role,
+    }
 
 
 def _owner_count(org: Organisation) -> int:
@@ -239,8 +290,17 @@ def membership_change_role(*, actor: User, membership_id: int, role: str) -> Mem
         raise Forbidden("You can only change roles up to your own.")
     if target.role == OrgRole.OWNER and role != OrgRole.OWNER and _owner_count(org) <= 1:
         raise ConflictError("last_owner", "An organisation needs at least one owner.", "role")
+    before = target.role
     target.role = role
     target.save(update_fields=["role"])
+    if before != role:
+        audit.record(
+            actor=actor,
+            action="membership.role_changed",
+            target=("membership", target.pk),
+            before={"role": before},
+            after=_membership_facts(target),
+        )
     return target
 
 
@@ -262,6 +322,12 @@ def membership_remove(*, actor: User, membership_id: int) -> None:
         raise ConflictError(
             "last_owner", "An organisation needs at least one owner; make someone else owner first."
         )
+    audit.record(
+        actor=actor,
+        action="membership.removed",
+        target=("membership", target.pk),
+        before=_membership_facts(target),
+    )
     target.delete()
 
 
@@ -280,9 +346,16 @@ def domain_add(*, actor: User, organisation_id: int, domain: str) -> Institution
         raise DomainError("bad_domain", "Enter a domain such as uni.example.edu.", "domain")
     try:
         with transaction.atomic():
-            return InstitutionDomain.objects.create(organisation=org, domain=clean)
+            added = InstitutionDomain.objects.create(organisation=org, domain=clean)
     except IntegrityError as exc:
         raise ConflictError("domain_taken", f"{clean} is already registered.", "domain") from exc
+    audit.record(
+        actor=actor,
+        action="institution_domain.added",
+        target=("institution_domain", added.pk),
+        after={"organisation": org.pk, "domain": clean},
+    )
+    return added
 
 
 @transaction.atomic
@@ -297,6 +370,12 @@ def domain_verify(*, actor: User, domain_id: int) -> InstitutionDomain:
     if domain.verified_at is None:
         domain.verified_at = timezone.now()
         domain.save(update_fields=["verified_at"])
+        audit.record(
+            actor=actor,
+            action="institution_domain.verified",
+            target=("institution_domain", domain.pk),
+            after={"organisation": domain.organisation_id, "domain": domain.domain},
+        )
     candidates = EmailAddress.objects.filter(
         verified=True, email__iendswith=domain.domain
     ).select_related("user")
@@ -312,6 +391,12 @@ def domain_remove(*, actor: User, domain_id: int) -> None:
     if domain is None:
         raise NotFound("No such domain.")
     access_organisation(actor=actor, organisation_id=domain.organisation_id, manage=True)
+    audit.record(
+        actor=actor,
+        action="institution_domain.removed",
+        target=("institution_domain", domain.pk),
+        before={"organisation": domain.organisation_id, "domain": domain.domain},
+    )
     domain.delete()
 
 
@@ -333,3 +418,13 @@ def affiliation_link_from_email(*, user: User, email: str) -> list[Affiliation]:
         if rules.domain_covers(domain.domain, email):
             linked.append(_link(user, domain.organisation, email))
     return linked
+
+
+@transaction.atomic
+def affiliation_link_by_sign_on(*, user: User, institution_id: int, email: str) -> Affiliation:
+    """Called when someone signs in through the institution's own identity provider
+    (stint.sso), which vouches for them as the institution's person."""
+    institution = Organisation.objects.filter(pk=institution_id, kind=OrgKind.INSTITUTION).first()
+    if institution is None:
+        raise NotFound("No such institution.")
+    return _link(user, institution, email or user.email)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
-from stint.core.forms import apply_domain_error
+from stint.core.forms import apply_domain_error, flash_refusal
 from stint.orgs import rules, selectors, services
 from stint.orgs.forms import (
     DomainForm,
@@ -83,13 +83,11 @@ def org_invite(request: HttpRequest, org_id: int) -> HttpResponse:
     org, _ = selectors.access_organisation(actor=request.user, organisation_id=org_id, manage=True)
     form = InvitationForm(request.POST)
     if form.is_valid():
-        try:
+        with flash_refusal(request):
             created = services.invitation_create(
                 actor=request.user, organisation_id=org.pk, **form.cleaned_data
             )
             messages.success(request, f"Invitation sent to {created.invitation.email}.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -159,11 +157,9 @@ def domain_add(request: HttpRequest, org_id: int) -> HttpResponse:
     org, _ = selectors.access_organisation(actor=request.user, organisation_id=org_id, manage=True)
     form = DomainForm(request.POST)
     if form.is_valid():
-        try:
+        with flash_refusal(request):
             d = services.domain_add(
                 actor=request.user, organisation_id=org.pk, domain=form.cleaned_data["domain"]
             )
             messages.success(request, f"{d.domain} added; a platform admin will verify it.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
     return redirect("org_detail", org_id=org.pk)

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from stint.accounts.mfa import require_second_factor
+from stint.core.paging import PAGE_QUERY, page_of
 from stint.core.schemas import ERRORS
 from stint.payments import selectors, services
 from stint.payments.models import Payout
@@ -12,6 +13,7 @@ from stint.payments.schemas import (
     PaymentSetupIn,
     PayoutIn,
     PayoutOut,
+    PayoutPageOut,
     PayoutSetupIn,
     SetupOut,
 )
@@ -57,9 +59,19 @@ def payout_create(request: HttpRequest, payload: PayoutIn) -> Status[PayoutOut]:
     return Status(201, _payout(payout))
 
 
-@router.get("/payments/payouts", response={200: list[PayoutOut], **ERRORS}, summary="Your payouts")
-def payout_list(request: HttpRequest) -> list[PayoutOut]:
-    return [_payout(p) for p in selectors.payouts_for(request.user)[:200]]
+@router.get(
+    "/payments/payouts",
+    response={200: PayoutPageOut, **ERRORS},
+    summary="Your payouts, newest first",
+)
+def payout_list(request: HttpRequest, page: int = PAGE_QUERY) -> PayoutPageOut:
+    shown = page_of(selectors.payouts_for(request.user), page)
+    return PayoutPageOut(
+        items=[_payout(p) for p in shown.items],
+        total=shown.total,
+        page=shown.page,
+        pages=shown.pages,
+    )
 
 
 # --- Payout setup (candidates) and payment setup (employers) ---------------------------

@@ -140,6 +140,7 @@ class Entry(AppendOnlyModel):
     amount = models.BigIntegerField()  # signed minor units, in the account's currency
 
     class Meta:
+        verbose_name_plural = "entries"  # not "Entrys" in the admin
         constraints: ClassVar = [
             models.CheckConstraint(condition=~Q(amount=0), name="payments_entry_not_zero"),
         ]

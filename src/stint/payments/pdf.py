@@ -1,5 +1,5 @@
 """Receipts and statements as PDF (reportlab, pure Python), the same content as
-the printable HTML pages."""
+the printable HTML pages, in fonts that draw any script (core/pdf_fonts.py)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,38 @@ import io
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import StyleSheet1, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from stint.core import pdf_fonts
+from stint.core.pdf_fonts import markup
 from stint.payments.selectors import Receipt, Statement
 
 _TABLE_STYLE = TableStyle(
     [
-        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.REGULAR),
+        ("FONTNAME", (0, 0), (-1, 0), pdf_fonts.BOLD),
         ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
         ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
         ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
 )
+
+
+def _styles() -> StyleSheet1:
+    pdf_fonts.register()
+    styles = getSampleStyleSheet()
+    for name in ("Normal", "BodyText"):
+        styles[name].fontName = pdf_fonts.REGULAR
+    styles["Title"].fontName = pdf_fonts.BOLD
+    return styles
+
+
+def _cell(text: str, styles: StyleSheet1) -> Paragraph:
+    """A table cell that may hold any script (a name, a posting title)."""
+    return Paragraph(markup(text), styles["BodyText"])
 
 
 def _document(title: str, story: list) -> bytes:
@@ -42,19 +59,19 @@ def _document(title: str, story: list) -> bytes:
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:
-    styles = getSampleStyleSheet()
+    styles = _styles()
     tx = receipt.transaction
     who = receipt.organisation.name if receipt.organisation else str(receipt.candidate)
     story = [
-        Paragraph(f"Stint — {receipt.title}", styles["Title"]),
+        Paragraph(markup(f"Stint — {receipt.title}"), styles["Title"]),
         Paragraph(f"Number: STINT-{tx.pk:08d}", styles["Normal"]),
         Paragraph(f"Date: {tx.created_at:%Y-%m-%d %H:%M} UTC", styles["Normal"]),
-        Paragraph(f"For: {_escape(who)}", styles["Normal"]),
-        Paragraph(f"Reference: {_escape(tx.ref or '-')}", styles["Normal"]),
+        Paragraph(f"For: {markup(who)}", styles["Normal"]),
+        Paragraph(f"Reference: {markup(tx.ref or '-')}", styles["Normal"]),
         Spacer(1, 8 * mm),
     ]
     rows = [["Description", "Amount"]]
-    rows += [[line.label, line.money.format()] for line in receipt.lines]
+    rows += [[_cell(line.label, styles), line.money.format()] for line in receipt.lines]
     rows.append(["Total", receipt.total.format()])
     table = Table(rows, colWidths=[120 * mm, 45 * mm])
     table.setStyle(_TABLE_STYLE)
@@ -63,10 +80,10 @@ def receipt_pdf(receipt: Receipt) -> bytes:
 
 
 def statement_pdf(statement: Statement) -> bytes:
-    styles = getSampleStyleSheet()
+    styles = _styles()
     story = [
         Paragraph("Stint — Earnings statement", styles["Title"]),
-        Paragraph(f"For: {_escape(str(statement.candidate))}", styles["Normal"]),
+        Paragraph(f"For: {markup(str(statement.candidate))}", styles["Normal"]),
         Paragraph(
             f"Period: {statement.start:%Y-%m-%d} to {statement.end:%Y-%m-%d} ({statement.currency})",
             styles["Normal"],
@@ -79,7 +96,7 @@ def statement_pdf(statement: Statement) -> bytes:
         rows.append(
             [
                 f"{row.transaction.created_at:%Y-%m-%d}",
-                row.label,
+                _cell(row.label, styles),
                 row.money.format(),
                 row.balance.format(),
             ]
@@ -94,7 +111,3 @@ def statement_pdf(statement: Statement) -> bytes:
         Paragraph(f"Paid out: {statement.paid_out.format()}", styles["Normal"]),
     ]
     return _document("Earnings statement", story)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -4,6 +4,9 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from stint.core.money import CURRENCY_EXPONENTS
+from stint.core.paging import PageOut
+
 
 class BalanceOut(Schema):
     currency: str
@@ -12,7 +15,13 @@ class BalanceOut(Schema):
 
 
 class PayoutIn(Schema):
-    currency: str = Field(..., min_length=3, max_length=3, description="ISO 4217 code")
+    currency: str = Field(
+        ...,
+        min_length=3,
+        max_length=3,
+        description="ISO 4217 code",
+        json_schema_extra={"enum": list(CURRENCY_EXPONENTS)},
+    )
     idempotency_key: str = Field(
         ...,
         min_length=1,
@@ -31,6 +40,10 @@ class PayoutOut(Schema):
     )
     created_at: datetime
     transaction_id: int
+
+
+class PayoutPageOut(PageOut):
+    items: list[PayoutOut]
 
 
 class SetupOut(Schema):
@@ -61,5 +74,8 @@ class PayoutSetupIn(Schema):
 
 class PaymentSetupIn(Schema):
     billing_email: str = Field(
-        "", max_length=254, description="Receipts go here (when the customer is created)."
+        "",
+        max_length=254,
+        description="Receipts go here (when the customer is created).",
+        json_schema_extra={"format": "email"},
     )

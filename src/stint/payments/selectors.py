@@ -6,6 +6,7 @@ Outsiders get NotFound, so ids do not reveal what exists."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -203,7 +204,7 @@ def access_statement(
         rows.append(
             StatementRow(
                 transaction=e.transaction,
-                label=e.transaction.memo or e.transaction.get_kind_display(),
+                label=memo_words(e.transaction.memo) or e.transaction.get_kind_display(),
                 money=Money(e.amount, currency),
                 balance=Money(running, currency),
             )
@@ -340,3 +341,18 @@ def payment_setup_for(org: Organisation, account: ProviderAccount | None) -> Set
             else " Accepted offers cannot be funded until you add one."
         )
     return SetupStatus(name, status, message, action, [], account, [])
+
+
+_REF = re.compile(r"\b(engagement|offer|payout):(\d+)(?::m(\d+))?")
+
+
+def memo_words(memo: str) -> str:
+    """A ledger memo as a person reads it: the references the ledger keeps
+    ("engagement:2", "engagement:2:m5") become "engagement 2", "engagement 2,
+    milestone 5" (issue 14: "Escrow released in part for engagement:2")."""
+
+    def words(m: re.Match[str]) -> str:
+        text = f"{m.group(1)} {m.group(2)}"
+        return f"{text}, milestone {m.group(3)}" if m.group(3) else text
+
+    return _REF.sub(words, memo)

@@ -35,6 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stint.accounts.models import User
+from stint.audit import services as audit
 from stint.core import jobs, metrics
 from stint.core.errors import ConflictError, DomainError, NotFound
 from stint.core.money import CURRENCY_EXPONENTS, Money
@@ -167,8 +168,11 @@ def _post(
     provider_ref: str = "",
     details: dict | None = None,
     reverses: LedgerTransaction | None = None,
+    actor: User | None = None,
 ) -> LedgerTransaction:
-    """Write one balanced transaction. The caller holds the locks on every account."""
+    """Write one balanced transaction and its audit entry. The caller holds the
+    locks on every account. `actor` is the person who moved the money, when a
+    person did (a payout); escrow moves are booked by the system for the `ref`."""
     assert transaction.get_connection().in_atomic_block, "post inside a transaction"
     merged: dict[int, int] = {}
     by_id: dict[int, Account] = {}
@@ -220,6 +224,18 @@ def _post(
             account = by_id[pk]
             account.balance += value
             account.save(update_fields=["balance"])
+    audit.record(
+        actor=actor,
+        action=f"money.{kind}",
+        target=("ledger_transaction", tx.pk),
+        after={
+            "ref": ref,
+            "amount": amount,
+            "currency": currency,
+            "key": key,
+            **({"reverses": reverses.pk} if reverses is not None else {}),
+        },
+    )
     return tx
 
 
@@ -893,6 +909,7 @@ def payout_request(*, actor: User, currency: str, idempotency_key: str) -> Payou
                 memo="Payout requested",
                 provider=provider.name,
                 details={"candidate_id": actor.pk},
+                actor=actor,
                 legs=[
                     (candidate, -available),
                     (locked[(AccountKind.PROCESSOR, "", currency)], available),

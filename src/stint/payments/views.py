@@ -20,6 +20,7 @@ from stint.accounts.mfa import second_factor_required
 from stint.core.errors import DomainError, NotFound
 from stint.core.forms import apply_domain_error
 from stint.core.money import CURRENCY_EXPONENTS
+from stint.core.paging import page_number, page_of
 from stint.payments import pdf, selectors, services
 from stint.payments.forms import PaymentSetupForm, PayoutForm, PayoutSetupForm
 from stint.payments.providers import PROVIDERS, ProviderError
@@ -52,12 +53,14 @@ def earnings(request: HttpRequest) -> HttpResponse:
             return redirect("payments_earnings")
         form.data = form.data.copy()
         form.data["idempotency_key"] = _new_key()
+    shown = page_of(selectors.payouts_for(request.user), page_number(request))
     return render(
         request,
         "payments/earnings.html",
         {
             "balances": balances,
-            "payouts": selectors.payouts_for(request.user)[:50],
+            "payouts": shown.items,
+            "shown": shown,
             "form": form,
             "year": timezone.now().year,
             # Whose payouts need a payout account: candidates, and anyone with a balance.

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
+from stint.core.paging import PAGE_QUERY, page_of
 from stint.core.schemas import ERRORS
 from stint.privacy import selectors, services
 from stint.privacy.models import DataExport
-from stint.privacy.schemas import DeletedOut, DeleteIn, ExportOut
+from stint.privacy.schemas import DeletedOut, DeleteIn, ExportOut, ExportPageOut
 from stint.privacy.views import export_response
 
 router = Router()
@@ -32,9 +33,19 @@ def export_request(request: HttpRequest) -> Status[ExportOut]:
     return Status(201, _export(services.export_request(actor=request.user)))
 
 
-@router.get("/privacy/exports", response={200: list[ExportOut], **ERRORS}, summary="Your exports")
-def export_list(request: HttpRequest) -> list[ExportOut]:
-    return [_export(e) for e in selectors.exports_of(request.user)[:20]]
+@router.get(
+    "/privacy/exports",
+    response={200: ExportPageOut, **ERRORS},
+    summary="Your exports, newest first",
+)
+def export_list(request: HttpRequest, page: int = PAGE_QUERY) -> ExportPageOut:
+    shown = page_of(selectors.exports_of(request.user), page)
+    return ExportPageOut(
+        items=[_export(e) for e in shown.items],
+        total=shown.total,
+        page=shown.page,
+        pages=shown.pages,
+    )
 
 
 @router.get(
@@ -42,7 +53,7 @@ def export_list(request: HttpRequest) -> list[ExportOut]:
     response={200: None, **ERRORS},
     summary="Download a ready export (owner only)",
 )
-def export_download(request: HttpRequest, export_id: int) -> FileResponse:
+def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     return export_response(request.user, export_id)
 
 

@@ -12,7 +12,7 @@ NEVER_EXPORTED: dict[str, frozenset[str]] = {
     "orgs.Invitation": frozenset({"nonce"}),
 }
 # Models never exported: security records and the export itself.
-SKIPPED_MODELS = frozenset({"moderation.AuditEntry", "privacy.DataExport", "sessions.Session"})
+SKIPPED_MODELS = frozenset({"audit.AuditEntry", "privacy.DataExport", "sessions.Session"})
 
 DELETED_NAME = "Deleted user"
 
@@ -20,10 +20,6 @@ DELETED_NAME = "Deleted user"
 def deleted_email(user_id: int) -> str:
     """A unique, undeliverable address (RFC 2606 `.invalid`) for an erased account."""
     return f"deleted-{user_id}@deleted.invalid"
-
-
-def is_deleted_email(email: str) -> bool:
-    return email.endswith("@deleted.invalid") and email.startswith("deleted-")
 
 
 def expired(at: datetime | None, now: datetime, days: int) -> bool:

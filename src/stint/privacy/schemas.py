@@ -5,6 +5,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from stint.core.paging import PageOut
+
 
 class ExportOut(Schema):
     id: int
@@ -13,6 +15,10 @@ class ExportOut(Schema):
     created_at: datetime
     ready_at: datetime | None
     expires_at: datetime | None
+
+
+class ExportPageOut(PageOut):
+    items: list[ExportOut]
 
 
 class DeleteIn(Schema):

@@ -26,6 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from stint.accounts.models import User
+from stint.audit import services as audit
+from stint.audit.models import AuditEntry
 from stint.core.errors import ConflictError, DomainError, Forbidden
 from stint.core.tasks import enqueue_on_commit
 from stint.privacy import rules
@@ -58,27 +60,6 @@ def _model(label: str) -> type[models.Model] | None:
         return apps.get_model(label)
     except LookupError:
         return None
-
-
-def audit_record(
-    *,
-    actor: User,
-    action: str,
-    target_type: str,
-    target_id: object,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Write to moderation's audit log. Privacy and moderation share a layer and do
-    not import each other: the model is reached through the app registry."""
-    AuditEntry = _model("moderation.AuditEntry")
-    if AuditEntry is not None:
-        AuditEntry.objects.create(
-            actor=actor,
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            after=after or {},
-        )
 
 
 # --- Export ----------------------------------------------------------------------------------
@@ -201,9 +182,7 @@ def export_request(*, actor: User) -> DataExport:
     from stint.privacy.tasks import build_export
 
     enqueue_on_commit(build_export, export.pk)
-    audit_record(
-        actor=actor, action="privacy.export_requested", target_type="user", target_id=actor.pk
-    )
+    audit.record(actor=actor, action="privacy.export_requested", target=("user", actor.pk))
     return export
 
 
@@ -367,13 +346,11 @@ def account_delete(*, actor: User, password: str) -> dict[str, int]:
     user.is_active = False
     user.is_candidate = False
     user.set_unusable_password()
-    user._audit_skip = True  # type: ignore[attr-defined]  # audited below
     user.save()
-    audit_record(
+    audit.record(
         actor=user,
         action="privacy.account_deleted",
-        target_type="user",
-        target_id=user.pk,
+        target=("user", user.pk),
         after={k: v for k, v in counts.items() if v},
     )
     return counts
@@ -398,11 +375,9 @@ def retention_purge(*, now: datetime | None = None) -> dict[str, int]:
     counts["exports"] = _delete_rows(
         "privacy.DataExport", Q(pk__in=list(expired.values_list("pk", flat=True)))
     )
-    AuditEntry = _model("moderation.AuditEntry")
-    if AuditEntry is not None:
-        counts["audit"], _ = _older(
-            AuditEntry.objects.all(), "at", settings.STINT_RETENTION_DAYS_AUDIT, now
-        ).delete()
+    counts["audit"], _ = _older(
+        AuditEntry.objects.all(), "at", settings.STINT_RETENTION_DAYS_AUDIT, now
+    ).delete()
     Report = _model("moderation.Report")
     if Report is not None:
         counts["reports"], _ = _older(

@@ -12,5 +12,7 @@ def build_export(export_id: int) -> None:
 
 
 @task()
-def purge_expired() -> None:
-    services.retention_purge()
+def purge_expired() -> dict[str, int]:
+    """The daily retention purge (scheduled in stint/ops/schedule.py; SECURITY.md
+    lists what is kept how long). Idempotent: what is gone stays gone."""
+    return services.retention_purge()

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
+from stint.core.errors import call_reporting_every_field
 from stint.core.schemas import ERRORS
 from stint.matching import engine
 from stint.profiles import selectors, services
@@ -64,19 +65,25 @@ def _window(w: AvailabilityWindow) -> WindowOut:
     return WindowOut(id=w.pk, start=w.start, end=w.end)
 
 
-def _resume(p: CandidateProfile) -> ResumeOut | None:
+def _resume(p: CandidateProfile, download_url: str | None = None) -> ResumeOut | None:
     if not p.resume:
         return None
     return ResumeOut(
         filename=p.resume_filename,
         uploaded_at=p.resume_uploaded_at,
-        download_url=reverse("api-1:profile_resume_download", args=[p.user_id]),
+        download_url=download_url or reverse("api-1:profile_resume_download", args=[p.user_id]),
         suggestions=[SuggestionOut(**s) for s in p.resume_suggestions],
         already_on_profile=[SuggestionOut(**s) for s in p.resume_on_profile],
     )
 
 
 def _profile(p: CandidateProfile) -> ProfileOut:
+    return profile_out(p)
+
+
+def profile_out(p: CandidateProfile, *, resume_url: str | None = None) -> ProfileOut:
+    """A profile as the API shows it; `resume_url` is where this reader downloads
+    the resume (an employer's goes through the application)."""
     sections = selectors.profile_sections(p)
     meter = selectors.completeness_of(p, sections)
     return ProfileOut(
@@ -95,7 +102,7 @@ def _profile(p: CandidateProfile) -> ProfileOut:
         skills=[_skill(s) for s in sections["skills"]],
         goals=[_goal(g) for g in sections["goals"]],
         windows=[_window(w) for w in sections["windows"]],
-        resume=_resume(p),
+        resume=_resume(p, resume_url),
         completeness=CompletenessOut(
             percent=meter.percent, next_step=meter.next_step, missing=list(meter.missing)
         ),
@@ -113,7 +120,13 @@ def profile_get(request: HttpRequest) -> ProfileOut:
 
 @router.patch("/profile", response={200: ProfileOut, **ERRORS}, summary="Change your profile")
 def profile_update(request: HttpRequest, payload: ProfilePatch) -> ProfileOut:
-    return _profile(services.profile_update(actor=request.user, **payload.dict()))
+    # Every field at fault is answered at once (issue 14), as on the page.
+    profile = call_reporting_every_field(
+        services.profile_update,
+        fixed={"actor": request.user},
+        fields={k: v for k, v in payload.dict().items() if v is not None},
+    )
+    return _profile(profile)
 
 
 @router.get(
@@ -242,7 +255,7 @@ def resume_remove(request: HttpRequest) -> Status[None]:
     url_name="profile_resume_download",
     summary="Download a candidate's resume (owner and platform admins)",
 )
-def resume_download(request: HttpRequest, user_id: int) -> FileResponse:
+def resume_download(request: HttpRequest, user_id: int) -> HttpResponse:
     return resume_response(selectors.access_profile(actor=request.user, user_id=user_id))
 
 

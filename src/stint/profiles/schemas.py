@@ -1,23 +1,46 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
+
+from stint.profiles import rules
+from stint.profiles.models import RemotePreference
+
+# What the services accept, documented (the service keeps its own 422 code).
+WebAddress = Annotated[str, Field(json_schema_extra={"format": "uri"})]
 
 
 class ProfilePatch(Schema):
     headline: str | None = Field(None, max_length=140)
     bio: str | None = Field(None, max_length=4000)
     location_country: str | None = Field(
-        None, max_length=2, description="ISO 3166 alpha-2, e.g. GB"
+        None,
+        max_length=2,
+        description="ISO 3166 alpha-2, e.g. GB",
+        json_schema_extra={"pattern": "^([A-Za-z]{2})?$", "examples": ["GB"]},
     )
     location_city: str | None = Field(None, max_length=100)
-    time_zone: str | None = Field(None, max_length=64, description="IANA name, e.g. Europe/London")
-    remote_preference: str | None = Field(None, description="any, remote, hybrid or onsite")
-    hours_per_week: int | None = Field(None, description="1 to 60")
+    time_zone: str | None = Field(
+        None,
+        max_length=64,
+        description="IANA name, e.g. Europe/London",
+        json_schema_extra={"examples": ["Europe/London"]},
+    )
+    remote_preference: str | None = Field(
+        None,
+        description="any, remote, hybrid or onsite",
+        json_schema_extra={"enum": list(RemotePreference.values)},
+    )
+    hours_per_week: int | None = Field(
+        None,
+        description=f"{rules.MIN_HOURS} to {rules.MAX_HOURS}",
+        json_schema_extra={"minimum": rules.MIN_HOURS, "maximum": rules.MAX_HOURS},
+    )
     interests: list[str] | None = None
     industries: list[str] | None = None
-    links: list[str] | None = Field(None, description="Up to 5 http(s) URLs")
+    links: list[WebAddress] | None = Field(None, description="Up to 5 http(s) URLs")
 
 
 class SkillClaimIn(Schema):
@@ -53,7 +76,11 @@ class EducationIn(Schema):
     institution_name: str = Field(..., max_length=160)
     degree: str = Field("", max_length=120)
     major: str = Field("", max_length=120)
-    graduation_year: int | None = None
+    graduation_year: int | None = Field(
+        None,
+        description=f"From {rules.FIRST_GRADUATION_YEAR} to ten years from now",
+        json_schema_extra={"minimum": rules.FIRST_GRADUATION_YEAR},
+    )
 
 
 class EducationOut(Schema):

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from stint.core.errors import DomainError, Forbidden, NotFound
+from stint.core.errors import Forbidden, NotFound
 from stint.core.files import private_download
-from stint.core.forms import apply_domain_error, submit_showing_every_error
+from stint.core.forms import apply_domain_error, flash_refusal, submit_showing_every_error
 from stint.matching import engine
 from stint.profiles import rules, selectors, services
 from stint.profiles.forms import (
@@ -33,17 +34,13 @@ _CONTENT_TYPES = {
 }
 
 
-def resume_response(profile: CandidateProfile) -> FileResponse:
+def resume_response(profile: CandidateProfile) -> HttpResponse:
     """The resume as a download, for a profile already fetched through `access_profile`."""
     if not profile.resume:
         raise NotFound("There is no resume on this profile.")
-    try:
-        handle = profile.resume.open("rb")
-    except FileNotFoundError as exc:
-        raise NotFound("The resume file is missing.") from exc
     suffix = "." + profile.resume.name.rsplit(".", 1)[-1].lower()
     return private_download(
-        handle,
+        profile.resume,
         filename=profile.resume_filename or f"resume{suffix}",
         content_type=_CONTENT_TYPES.get(suffix)
         or mimetypes.guess_type(profile.resume.name)[0]
@@ -125,6 +122,23 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 # --- Skills ------------------------------------------------------------------------------------
 
+# How many matches an autocomplete offers for the typed text.
+CHOICES_SHOWN = 8
+
+
+def _choice_matches(
+    chosen_id: str, q: str, search: Callable[[str, int], Sequence[Mapping[str, Any]]], k: int
+) -> bool:
+    """Whether `chosen_id` is one of the matches offered for the text submitted
+    with it. Without text (an old page, no JavaScript) the choice stands."""
+    if not q.strip():
+        return True
+    return any(option["id"] == chosen_id for option in search(q, k))
+
+
+def _nothing_matches(q: str, hint: str) -> str:
+    return f"Nothing matches “{q.strip()}”, so nothing was added. {hint}" if q.strip() else hint
+
 
 @login_required
 @require_POST
@@ -134,14 +148,21 @@ def skill_add(request: HttpRequest) -> HttpResponse:
     options: list[dict[str, str]] = []
     if form.is_valid():
         data = form.cleaned_data
+        known = bool(data["skill_id"]) and engine.skill_label(data["skill_id"]) is not None
+        if known and not _choice_matches(
+            data["skill_id"], data["q"], engine.search_skills, CHOICES_SHOWN
+        ):
+            # A choice left over from earlier text (typed "Figm", saw Figma, then
+            # replaced the text): the person no longer means it (issue 14 item 8).
+            data["skill_id"] = ""
         if not data["skill_id"]:
             # No choice made (typed without picking, or without JavaScript): offer the matches.
-            options = engine.search_skills(data["q"], 8)
+            options = engine.search_skills(data["q"], CHOICES_SHOWN)
             form.add_error(
                 "q",
                 "Pick one of the matching skills below."
                 if options
-                else "Type a skill, then pick it from the list.",
+                else _nothing_matches(data["q"], "Type a skill, then pick it from the list."),
             )
         else:
             with apply_domain_error(form):
@@ -160,13 +181,11 @@ def skill_level(request: HttpRequest, claim_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a level from 1 (basic) to 4 (expert).")
         return redirect("profile_mine")
-    try:
+    with flash_refusal(request):
         claim = services.skill_update(
             actor=request.user, claim_id=claim_id, level=form.cleaned_data["level"]
         )
         messages.success(request, f"{claim.label} is now level {claim.level}.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("profile_mine")
 
 
@@ -186,7 +205,7 @@ def skill_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "profiles/_skill_options.html",
-        {"skill_options": engine.search_skills(q, 8), "q": q.strip()},
+        {"skill_options": engine.search_skills(q, CHOICES_SHOWN), "q": q.strip()},
     )
 
 
@@ -201,13 +220,19 @@ def goal_add(request: HttpRequest) -> HttpResponse:
     options: list[dict[str, Any]] = []
     if form.is_valid():
         data = form.cleaned_data
+        if data["occupation_id"] and not _choice_matches(
+            data["occupation_id"], data["q"], engine.search_occupations, CHOICES_SHOWN
+        ):
+            data["occupation_id"] = ""  # left over from earlier text, as for skills
         if not data["occupation_id"]:
-            options = engine.search_occupations(data["q"], 8)
+            options = engine.search_occupations(data["q"], CHOICES_SHOWN)
             form.add_error(
                 "q",
                 "Pick the occupation closest to what you mean."
                 if options
-                else "Type a job title, then pick the closest occupation.",
+                else _nothing_matches(
+                    data["q"], "Type a job title, then pick the closest occupation."
+                ),
             )
         else:
             with apply_domain_error(form):
@@ -233,7 +258,7 @@ def occupation_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "profiles/_occupation_options.html",
-        {"occupation_options": engine.search_occupations(q, 8), "q": q.strip()},
+        {"occupation_options": engine.search_occupations(q, CHOICES_SHOWN), "q": q.strip()},
     )
 
 
@@ -336,7 +361,7 @@ def resume_confirm(request: HttpRequest) -> HttpResponse:
     for skill_id in request.POST.getlist("skill_id"):
         raw = request.POST.get(f"level_{skill_id}", "2")
         levels[skill_id] = int(raw) if raw.isdigit() else 0
-    try:
+    with flash_refusal(request):
         added = services.resume_confirm(actor=request.user, levels=levels)
         messages.success(
             request,
@@ -344,19 +369,15 @@ def resume_confirm(request: HttpRequest) -> HttpResponse:
             if added
             else "Suggestions dismissed.",
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("profile_mine")
 
 
 @login_required
 @require_POST
 def resume_remove(request: HttpRequest) -> HttpResponse:
-    try:
+    with flash_refusal(request):
         services.resume_remove(actor=request.user)
         messages.success(request, "Resume removed.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("profile_mine")
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from stint.accounts.models import User
 from stint.core.schemas import ERRORS
 from stint.programs import selectors, services
 from stint.programs.models import AllocationRun, CreditRecord, Program, ProgramOpportunity
 from stint.programs.schemas import (
-    ApplicantOut,
     ChoiceOut,
+    CohortBatchOut,
     CohortIn,
     CohortMemberOut,
     CreditOut,
@@ -20,12 +21,15 @@ from stint.programs.schemas import (
     EntryIn,
     EntryOut,
     MyRankingsIn,
+    PlacementOut,
     PrioritiesIn,
+    ProgramApplicantOut,
     ProgramIn,
     ProgramOut,
     PublishOut,
     RankingOut,
     RankingWindowIn,
+    RefusedOut,
     ResultOut,
     RunIn,
     RunOut,
@@ -51,7 +55,7 @@ def _program(p: Program, roles: frozenset[str] | set[str]) -> ProgramOut:
     )
 
 
-def _entry(e: ProgramOpportunity) -> EntryOut:
+def _entry(e: ProgramOpportunity, access: selectors.ProgramAccess | None = None) -> EntryOut:
     return EntryOut(
         id=e.pk,
         opportunity_id=e.opportunity_id,
@@ -60,6 +64,7 @@ def _entry(e: ProgramOpportunity) -> EntryOut:
         openings=e.openings,
         status=e.status,
         proposed_by_side=e.proposed_by_side,
+        can_decide=access is not None and selectors.can_decide(e, access),
     )
 
 
@@ -140,14 +145,11 @@ def program_window_close(request: HttpRequest, program_id: int) -> ProgramOut:
 @router.get(
     "/programs/{program_id}/opportunities",
     response={200: list[EntryOut], **ERRORS},
-    summary="The program's opportunities (employers see their own)",
+    summary="The program's opportunities (employers see their own, proposals included)",
 )
 def entry_list(request: HttpRequest, program_id: int) -> list[EntryOut]:
     access = selectors.access_program(actor=request.user, program_id=program_id)
-    entries = selectors.entries_of(access.program, accepted_only=not access.is_staff)
-    if not access.is_staff and not access.is_student:
-        entries = entries.filter(opportunity__employer_id__in=access.employer_ids)
-    return [_entry(e) for e in entries]
+    return [_entry(e, access) for e in selectors.entries_for(access)]
 
 
 @router.post(
@@ -199,6 +201,33 @@ def cohort_add(
         emails=payload.emails,
     )
     return Status(201, cohort_list(request, program_id))
+
+
+@router.post(
+    "/programs/{program_id}/cohort/batch",
+    response={200: CohortBatchOut, **ERRORS},
+    summary="Staff: add the affiliated students among those named, list the others",
+)
+def cohort_add_batch(request: HttpRequest, program_id: int, payload: CohortIn) -> CohortBatchOut:
+    batch = services.cohort_add_batch(
+        actor=request.user,
+        program_id=program_id,
+        student_ids=payload.student_ids,
+        emails=payload.emails,
+    )
+    users = User.objects.in_bulk([m.student_id for m in batch.added])
+    return CohortBatchOut(
+        added=[
+            CohortMemberOut(
+                student_id=m.student_id,
+                email=users[m.student_id].email,
+                name=users[m.student_id].display_name,
+            )
+            for m in batch.added
+        ],
+        already_in=batch.already,
+        refused=[RefusedOut(value=v, reason=r) for v, r in batch.refused],
+    )
 
 
 @router.delete(
@@ -271,15 +300,15 @@ def my_rankings_set(
 
 @router.get(
     "/programs/opportunities/{entry_id}/applicants",
-    response={200: list[ApplicantOut], **ERRORS},
+    response={200: list[ProgramApplicantOut], **ERRORS},
     summary="Employer: students who ranked this opportunity, in your order",
 )
-def applicants(request: HttpRequest, entry_id: int) -> list[ApplicantOut]:
+def applicants(request: HttpRequest, entry_id: int) -> list[ProgramApplicantOut]:
     from stint.programs.selectors import access_entry_as_employer
 
     entry = access_entry_as_employer(actor=request.user, entry_id=entry_id)
     return [
-        ApplicantOut(
+        ProgramApplicantOut(
             student_id=row["student_id"],  # type: ignore[arg-type]
             name=row["student"].display_name,  # type: ignore[attr-defined]
             fit_score=row["fit_score"],  # type: ignore[arg-type]
@@ -292,12 +321,12 @@ def applicants(request: HttpRequest, entry_id: int) -> list[ApplicantOut]:
 
 @router.put(
     "/programs/opportunities/{entry_id}/rankings",
-    response={200: list[ApplicantOut], **ERRORS},
+    response={200: list[ProgramApplicantOut], **ERRORS},
     summary="Employer: rank or score applicants (empty: use the engine's fit)",
 )
 def employer_rankings_set(
     request: HttpRequest, entry_id: int, payload: EmployerRankingsIn
-) -> list[ApplicantOut]:
+) -> list[ProgramApplicantOut]:
     services.employer_rankings_set(
         actor=request.user,
         entry_id=entry_id,
@@ -332,6 +361,28 @@ def run_start(request: HttpRequest, program_id: int, payload: RunIn) -> Status[R
 def run_get(request: HttpRequest, run_id: int) -> RunOut:
     run, _ = selectors.access_run(actor=request.user, run_id=run_id)
     return _run(run)
+
+
+@router.get(
+    "/programs/runs/{run_id}/placements",
+    response={200: list[PlacementOut], **ERRORS},
+    summary="Staff: who got which project in a run",
+)
+def run_placements(request: HttpRequest, run_id: int) -> list[PlacementOut]:
+    run, _ = selectors.access_run(actor=request.user, run_id=run_id)
+    return [
+        PlacementOut(
+            student_id=p.student.pk,
+            name=p.student.display_name,
+            email=p.student.email,
+            entry_id=p.entry.pk,
+            opportunity_id=p.entry.opportunity_id,
+            title=p.entry.opportunity.title,
+            employer=p.entry.opportunity.employer.name,
+            choice=p.choice,
+        )
+        for p in selectors.run_placements(run)
+    ]
 
 
 @router.post(

@@ -100,6 +100,7 @@ class ProgramOpportunity(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = "program opportunities"
         ordering: ClassVar = ["pk"]
         constraints: ClassVar = [
             models.UniqueConstraint(
@@ -198,6 +199,7 @@ class InstitutionPriority(models.Model):
     priority = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name_plural = "institution priorities"
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["program", "student"], name="priority_once"),
         ]

@@ -55,6 +55,7 @@ class EntryOut(Schema):
     openings: int
     status: str
     proposed_by_side: str
+    can_decide: bool = False  # the actor agrees to or declines it (`…/decision`)
 
 
 class CohortIn(Schema):
@@ -66,6 +67,30 @@ class CohortMemberOut(Schema):
     student_id: int
     email: str
     name: str
+
+
+class RefusedOut(Schema):
+    value: str = Field(..., description="The address or student id as sent")
+    reason: str
+
+
+class CohortBatchOut(Schema):
+    """What an "Add students" batch did: the good ones join, the others are listed."""
+
+    added: list[CohortMemberOut]
+    already_in: int
+    refused: list[RefusedOut]
+
+
+class PlacementOut(Schema):
+    student_id: int
+    name: str
+    email: str
+    entry_id: int
+    opportunity_id: int
+    title: str
+    employer: str
+    choice: int | None = Field(None, description="Its position in the student's ranking")
 
 
 class MyRankingsIn(Schema):
@@ -98,7 +123,7 @@ class EmployerRankingsIn(Schema):
     choices: list[EmployerChoiceIn] = Field(default_factory=list, max_length=5000)
 
 
-class ApplicantOut(Schema):
+class ProgramApplicantOut(Schema):
     student_id: int
     name: str
     fit_score: float | None

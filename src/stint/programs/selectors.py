@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from stint.accounts.models import User
 from stint.core.errors import Forbidden, NotFound
 from stint.orgs.models import Membership
+from stint.programs import rules
 from stint.programs.models import (
     AllocationRun,
     CohortMember,
@@ -22,6 +23,7 @@ from stint.programs.models import (
     Program,
     ProgramOpportunity,
     ProposalStatus,
+    Side,
     StudentRanking,
 )
 
@@ -125,6 +127,50 @@ def access_run(
     return run, access
 
 
+@dataclass(frozen=True)
+class RunPlacement:
+    """Who got which project in a finished run (issue 14 item 14)."""
+
+    student: User
+    entry: ProgramOpportunity
+    choice: int | None  # the position of the project in the student's ranking
+
+    @property
+    def choice_label(self) -> str:
+        return f"{rules.ordinal(self.choice)} choice" if self.choice else ""
+
+
+def run_placements(run: AllocationRun) -> list[RunPlacement]:
+    """Every placed student of a finished run with their project, by project then name."""
+    projects = run.inputs.get("project_ids", [])
+    choices = run.inputs.get("choices", [])
+    placed = [
+        (i, student_id, p)
+        for i, (student_id, p) in enumerate(
+            zip(
+                run.inputs.get("student_ids", []),
+                run.result.get("student_project", []),
+                strict=False,
+            )
+        )
+        if p is not None and p >= 0
+    ]
+    users = User.objects.in_bulk([student_id for _, student_id, _ in placed])
+    entries = ProgramOpportunity.objects.select_related(
+        "opportunity", "opportunity__employer"
+    ).in_bulk([projects[p] for _, _, p in placed])
+    rows = []
+    for i, student_id, p in placed:
+        student, entry = users.get(student_id), entries.get(projects[p])
+        if student is None or entry is None:
+            continue  # removed since the run
+        ranking = choices[i] if i < len(choices) else []
+        choice = ranking.index(p) + 1 if p in ranking else None
+        rows.append(RunPlacement(student=student, entry=entry, choice=choice))
+    rows.sort(key=lambda r: (r.entry.pk, r.student.display_name.lower()))
+    return rows
+
+
 def programs_for(user: User) -> QuerySet[Program]:
     orgs = _org_ids(user)
     return (
@@ -146,6 +192,28 @@ def entries_of(program: Program, *, accepted_only: bool = False) -> QuerySet[Pro
     if accepted_only:
         qs = qs.filter(status=ProposalStatus.ACCEPTED)
     return qs.annotate(ranked_by=Count("student_rankings", distinct=True)).order_by("pk")
+
+
+def entries_for(access: ProgramAccess) -> QuerySet[ProgramOpportunity]:
+    """The entries the actor may list: staff every one; an employer's team its own in
+    any state (a proposal addressed to it is what it agrees to or declines); students
+    the accepted ones. Nobody sees another employer's pending or declined proposals."""
+    qs = entries_of(access.program)
+    if access.is_staff:
+        return qs
+    own = Q(opportunity__employer_id__in=access.employer_ids)
+    if access.is_student:
+        return qs.filter(own | Q(status=ProposalStatus.ACCEPTED))
+    return qs.filter(own)
+
+
+def can_decide(entry: ProgramOpportunity, access: ProgramAccess) -> bool:
+    """Whether the actor is on the side that agrees to or declines this proposal."""
+    if entry.status != ProposalStatus.PROPOSED:
+        return False
+    if entry.proposed_by_side == Side.INSTITUTION:
+        return entry.opportunity.employer_id in access.employer_ids
+    return access.is_staff
 
 
 def cohort_of(program: Program) -> QuerySet[CohortMember]:
@@ -251,7 +319,6 @@ class StudentResult:
 def student_result(program: Program, student: User) -> StudentResult:
     """The student's placement in the published run and why, in sentences."""
     from stint.matching.allocation import explain
-    from stint.programs import rules
 
     run = published_run(program)
     if run is None:

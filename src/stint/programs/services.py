@@ -30,6 +30,7 @@ from stint.applications.models import (
     Offer,
     OfferStatus,
 )
+from stint.audit import services as audit
 from stint.core import ratelimit
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.core.tasks import enqueue_on_commit
@@ -236,8 +237,9 @@ def entry_propose(
         proposed_by_side=side,
         proposed_by=actor,
     )
-    url = reverse("program_detail", args=[program.pk])
     if side == Side.INSTITUTION:
+        # Straight to the entry on the employer's page, where they agree or decline.
+        url = reverse("program_employer", args=[program.pk]) + f"#e-{entry.pk}"
         for m in Membership.objects.filter(organisation_id=opportunity.employer_id).select_related(
             "user"
         ):
@@ -300,10 +302,12 @@ def cohort_add(
     ids = {int(i) for i in student_ids}
     clean_emails = {e.strip().lower() for e in emails if e and e.strip()}
     if not ids and not clean_emails:
-        raise DomainError("nothing_chosen", "Name at least one student.", "students")
+        raise DomainError("nothing_chosen", "Name at least one student.", "emails")
     if len(ids) + len(clean_emails) > MAX_COHORT_BATCH:
         raise DomainError(
-            "too_many", f"Add at most {MAX_COHORT_BATCH} students at once.", "students"
+            "too_many",
+            f"Add at most {MAX_COHORT_BATCH} students at once.",
+            "student_ids" if len(ids) > MAX_COHORT_BATCH else "emails",
         )
     affiliated = Affiliation.objects.filter(institution_id=p.institution_id)
     found_ids = set(affiliated.filter(user_id__in=ids).values_list("user_id", flat=True))
@@ -312,7 +316,7 @@ def cohort_add(
         raise DomainError(
             "not_affiliated",
             f"Student {missing_ids[0]} is not an affiliated student of {p.institution.name}.",
-            "students",
+            "student_ids",
         )
     if clean_emails:
         by_email = dict(
@@ -324,13 +328,70 @@ def cohort_add(
             raise DomainError(
                 "not_affiliated",
                 f"{missing[0]} is not an affiliated student of {p.institution.name}.",
-                "students",
+                "emails",
             )
         ids |= set(by_email.values())
     existing = set(CohortMember.objects.filter(program=p).values_list("student_id", flat=True))
     new = [CohortMember(program=p, student_id=i) for i in sorted(ids - existing)]
     CohortMember.objects.bulk_create(new, batch_size=1000)
     return new
+
+
+@dataclass(frozen=True)
+class CohortBatch:
+    """What one "Add students" batch did: who joined, who was already in, and
+    each address or id that could not join with the reason (issue 14 item 14)."""
+
+    added: list[CohortMember]
+    already: int
+    refused: list[tuple[str, str]]
+
+
+@transaction.atomic
+def cohort_add_batch(
+    *,
+    actor: User,
+    program_id: int,
+    student_ids: Iterable[int] = (),
+    emails: Iterable[str] = (),
+) -> CohortBatch:
+    """Add the affiliated students among those named and list the others, so one
+    mistyped address does not refuse the whole batch (unlike `cohort_add`)."""
+    program = access_program(actor=actor, program_id=program_id, role="staff", for_update=True)
+    p = program.program
+    refusal = rules.setup_refusal(p.status)
+    if refusal:
+        raise ConflictError("not_editable", refusal)
+    ids = {int(i) for i in student_ids}
+    clean_emails = {e.strip().lower() for e in emails if e and e.strip()}
+    if not ids and not clean_emails:
+        raise DomainError("nothing_chosen", "Name at least one student.", "emails")
+    if len(ids) + len(clean_emails) > MAX_COHORT_BATCH:
+        raise DomainError(
+            "too_many",
+            f"Add at most {MAX_COHORT_BATCH} students at once.",
+            "student_ids" if len(ids) > MAX_COHORT_BATCH else "emails",
+        )
+    why = f"not an affiliated student of {p.institution.name}"
+    affiliated = Affiliation.objects.filter(institution_id=p.institution_id)
+    found_ids = set(affiliated.filter(user_id__in=ids).values_list("user_id", flat=True))
+    refused = [(str(i), why) for i in sorted(ids - found_ids)]
+    by_email = {
+        email.lower(): user_id
+        for email, user_id in affiliated.filter(user__email__in=clean_emails).values_list(
+            "user__email", "user_id"
+        )
+    }
+    refused += [(e, why) for e in sorted(clean_emails - set(by_email))]
+    wanted = found_ids | set(by_email.values())
+    existing = set(
+        CohortMember.objects.filter(program=p, student_id__in=wanted).values_list(
+            "student_id", flat=True
+        )
+    )
+    new = [CohortMember(program=p, student_id=i) for i in sorted(wanted - existing)]
+    CohortMember.objects.bulk_create(new, batch_size=1000)
+    return CohortBatch(added=new, already=len(existing), refused=refused)
 
 
 @transaction.atomic
@@ -666,12 +727,6 @@ def run_assignment(run: AllocationRun) -> dict[int, int | None]:
     return {s: (projects[p] if p >= 0 else None) for s, p in zip(students, sp, strict=True)}
 
 
-def explain_for(run: AllocationRun, student_id: int) -> dict[str, object] | None:
-    return engine_allocation.explain(
-        run.inputs, run.result.get("student_project", []), run.optimal, student_id
-    )
-
-
 # --- Publishing: the offers --------------------------------------------------------------
 
 
@@ -816,6 +871,12 @@ def allocation_publish(*, actor: User, run_id: int) -> PublishReport:
     program.status = ProgramStatus.PUBLISHED
     program.updated_at = timezone.now()
     program.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="allocation.published",
+        target=("program", program.pk),
+        after={"run": run.pk, "offers": created, "skipped": len(skipped)},
+    )
     return PublishReport(run=run, created=created, skipped=skipped)
 
 

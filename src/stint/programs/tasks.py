@@ -1,5 +1,6 @@
-"""Background work of cohort programs: the allocation run. Tasks take ids and are
-idempotent (a run that is no longer queued is left alone)."""
+"""Background work of cohort programs: the allocation run and the periodic credit
+sweep (scheduled in stint/ops/schedule.py). Tasks are idempotent (a run that is
+no longer queued is left alone; a student has one credit record per program)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ def run_allocation(run_id: int) -> None:
 
 
 @task()
-def refresh_credit_records(program_id: int) -> int:
+def refresh_credit_records() -> int:
+    """Credit records for placed students of every credit-bearing program whose
+    engagement is paid; how many were created."""
     from stint.programs.models import Program
 
-    program = Program.objects.filter(pk=program_id).first()
-    return services.credit_records_refresh(program) if program else 0
+    created = 0
+    for program in Program.objects.filter(credit_bearing=True).exclude(status="draft"):
+        created += services.credit_records_refresh(program)
+    return created

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from stint.core.charts import bar_chart
 from stint.core.errors import DomainError, Forbidden
-from stint.core.forms import apply_domain_error
+from stint.core.forms import apply_domain_error, flash_refusal
 from stint.core.spreadsheet import csv_row
 from stint.opportunities.models import Opportunity, OpportunityStatus
 from stint.orgs.models import Membership, OrgKind
@@ -141,24 +141,36 @@ def cohort_add(request: HttpRequest, program_id: int) -> HttpResponse:
     form = EmailsForm(request.POST)
     if form.is_valid():
         try:
-            added = services.cohort_add(
+            batch = services.cohort_add_batch(
                 actor=request.user, program_id=program_id, emails=form.cleaned_data["emails"]
             )
-            messages.success(request, f"{len(added)} student(s) added.")
-            return redirect("program_detail", program_id=program_id)
         except DomainError as exc:
             form.add_error("emails", exc.message)
+        else:
+            # The good addresses join; each bad one is named, not the whole batch refused.
+            refused = [f"{value}: {why}" for value, why in batch.refused]
+            if batch.added or batch.already:
+                done = f"{len(batch.added)} student(s) added."
+                if batch.already:
+                    done += f" {batch.already} already in the cohort."
+                messages.success(request, done)
+                if refused:
+                    messages.warning(
+                        request,
+                        f"{len(refused)} could not be added: " + "; ".join(refused[:50]),
+                    )
+                return redirect("program_detail", program_id=program_id)
+            for line in refused[:50]:
+                form.add_error("emails", line)
     return _staff_page(request, access, cohort_form=form)
 
 
 @login_required
 @require_POST
 def cohort_remove(request: HttpRequest, program_id: int, student_id: int) -> HttpResponse:
-    try:
+    with flash_refusal(request):
         services.cohort_remove(actor=request.user, program_id=program_id, student_id=student_id)
         messages.success(request, "Removed from the cohort.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("program_detail", program_id=program_id)
 
 
@@ -208,11 +220,9 @@ def window_open(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def window_close(request: HttpRequest, program_id: int) -> HttpResponse:
-    try:
+    with flash_refusal(request):
         services.program_window_close(actor=request.user, program_id=program_id)
         messages.success(request, "Ranking is closed. You can run the allocation.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("program_detail", program_id=program_id)
 
 
@@ -246,8 +256,17 @@ def _run_context(run: object, access: selectors.ProgramAccess) -> dict[str, obje
             [row["students"] for row in by_choice] + [stats.get("unmatched", 0)],
             chart_id=f"run-{getattr(run, 'pk', 0)}",
         )
+        # Who got which project, not only how many (issue 14 item 14).
+        by_entry: dict[int, list[selectors.RunPlacement]] = {}
+        for placement in selectors.run_placements(run):  # type: ignore[arg-type]
+            by_entry.setdefault(placement.entry.pk, []).append(placement)
         context["fill"] = [
-            {**row, "entry": entries.get(row["entry_id"])} for row in stats.get("fill", [])
+            {
+                **row,
+                "entry": entries.get(row["entry_id"]),
+                "placed": by_entry.get(row["entry_id"], []),
+            }
+            for row in stats.get("fill", [])
         ]
         from stint.accounts.models import User
 
@@ -277,13 +296,11 @@ def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_POST
 def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
     selectors.access_run(actor=request.user, run_id=run_id)
-    try:
+    with flash_refusal(request):
         report = services.allocation_publish(actor=request.user, run_id=run_id)
         messages.success(request, f"Published: {report.created} offer(s) made.")
         for line in report.skipped:
             messages.warning(request, line)
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("program_run", run_id=run_id)
 
 

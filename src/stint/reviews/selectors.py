@@ -239,10 +239,6 @@ def verified_skills_of(user: User) -> QuerySet[VerifiedSkill]:
     )
 
 
-def portfolio_of(user: User) -> Portfolio | None:
-    return Portfolio.objects.filter(user=user).first()
-
-
 @dataclass
 class PortfolioView:
     portfolio: Portfolio

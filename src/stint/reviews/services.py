@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from stint.accounts.models import User
+from stint.audit import services as audit
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.engagements.models import (
     Engagement,
@@ -31,6 +32,7 @@ from stint.engagements.models import (
     FollowUpStatus,
     VerifiedSkill,
 )
+from stint.events import services as events
 from stint.matching.engine import taxonomy
 from stint.notifications.services import notify
 from stint.orgs.models import Membership
@@ -145,6 +147,13 @@ def review_create(
         notify(
             user=user, kind="review.received", title=title, body=body, url=_review_url(engagement)
         )
+    events.record(
+        "review.received",
+        organisation=engagement.employer_id,
+        users=[engagement.candidate_id],
+        resource=review,
+        data={"review_id": review.pk, "engagement_id": engagement.pk, "side": side},
+    )
     return review
 
 
@@ -497,6 +506,12 @@ def credential_revoke(*, actor: User, engagement_id: int, reason: str) -> Creden
     credential.revoked_by = actor
     credential.revocation_reason = reason
     credential.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    audit.record(
+        actor=actor,
+        action="credential.revoked",
+        target=("credential", credential.pk),
+        after={"engagement": engagement.pk, "reason": reason},
+    )
     if actor.pk != engagement.candidate_id:
         notify(
             user=engagement.candidate,
@@ -545,7 +560,14 @@ def signing_key_rotate(*, output: str | Path | None = None) -> Rotation:
         if old is not None:
             credentials.remember_key(old.public_key())
         SigningKey.objects.filter(retired_at__isnull=True).update(retired_at=now)
-        SigningKey.objects.create(public_multibase=new_multibase, created_at=now)
+        key = SigningKey.objects.create(public_multibase=new_multibase, created_at=now)
+        # An operator's command: no user acts.
+        audit.record(
+            actor=None,
+            action="signing_key.rotated",
+            target=("signing_key", key.pk),
+            after={"key_id": credentials.key_id(new.public_key()), "pending_deploy": from_env},
+        )
     written = credentials.write_key_for_environment(new, target) if target is not None else None
     if not from_env:
         written = credentials.write_development_key(new)

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stint.core.errors import DomainError
+from stint.core.forms import flash_refusal
+from stint.engagements.models import FollowUpStatus
 from stint.reviews import credentials, rules, selectors, services
 from stint.reviews.forms import (
     CredentialRevokeForm,
@@ -52,7 +54,10 @@ def _review_page(request: HttpRequest, engagement_id: int, **extra: Any) -> Http
         ),
         "follow_up_form": FollowUpForm(),
         "can_follow_up": state.side == rules.EMPLOYER
-        and state.engagement.status in rules.FOLLOW_UP_ELIGIBLE,
+        and state.engagement.status in rules.FOLLOW_UP_ELIGIBLE
+        and not any(o.status == FollowUpStatus.OFFERED for o in state.follow_ups),
+        # One open follow-up offer at a time: say so instead of offering a form that refuses.
+        "follow_up_open": any(o.status == FollowUpStatus.OFFERED for o in state.follow_ups),
         "can_verify": state.side == rules.EMPLOYER
         and state.engagement.status in rules.VERIFIABLE
         and bool(state.skills),
@@ -136,16 +141,14 @@ def engagement_follow_up(request: HttpRequest, engagement_id: int) -> HttpRespon
 @require_POST
 def engagement_credential(request: HttpRequest, engagement_id: int) -> HttpResponse:
     """Issue (once) and download the Open Badges 3.0 credential."""
-    try:
+    with flash_refusal(request):
         credential, _ = services.credential_issue(actor=request.user, engagement_id=engagement_id)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("review_engagement", engagement_id=engagement_id)
-    response = JsonResponse(credential.document, json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = (
-        f'attachment; filename="stint-credential-{credential.uuid}.json"'
-    )
-    return response
+        response = JsonResponse(credential.document, json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = (
+            f'attachment; filename="stint-credential-{credential.uuid}.json"'
+        )
+        return response
+    return redirect("review_engagement", engagement_id=engagement_id)  # refused: say why there
 
 
 @login_required
@@ -235,11 +238,9 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 def _follow_up_action(
     request: HttpRequest, follow_up_id: int, action: Any, done: str
 ) -> HttpResponse:
-    try:
+    with flash_refusal(request):
         action(actor=request.user, follow_up_id=follow_up_id)
         messages.success(request, done)
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("review_follow_ups")
 
 

@@ -1,7 +1,10 @@
-"""Stripe, Connect style, over plain HTTPS (no SDK): PaymentIntents charge the
-employer's saved payment method off-session, Refunds return money, Transfers
-pay a candidate's connected account. The HTTP transport is injectable so tests
-replay recorded responses (tests/payments/fixtures/stripe/).
+"""Stripe, Connect style, through the official SDK (`stripe`): PaymentIntents charge
+the employer's saved payment method off-session, Refunds return money, Transfers pay
+a candidate's connected account. The SDK does the request encoding, its retries of
+network failures and 409/5xx answers (every write carries an Idempotency-Key, so a
+retry cannot charge twice), its error types and webhook signature checks; its HTTP
+goes through an injectable transport so tests replay recorded responses
+(tests/payments/fixtures/stripe/).
 
 Onboarding: a candidate gets an Express connected account (`POST /v1/accounts`)
 and finishes it on Stripe's hosted onboarding (`POST /v1/account_links`); an
@@ -11,12 +14,15 @@ Session in setup mode (`POST /v1/checkout/sessions`), read back on return with
 
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Protocol
+
+import stripe as stripe_sdk
 
 from stint.core.money import Money
 from stint.payments.providers import signature
@@ -81,6 +87,7 @@ class StripeProvider:
         transport: Transport | None = None,
         api_base: str = API_BASE,
         tolerance: int = signature.DEFAULT_TOLERANCE,
+        retries: int = 2,
     ) -> None:
         self.api_key = api_key
         self.webhook_secret = webhook_secret
@@ -90,50 +97,41 @@ class StripeProvider:
         self.transport: Transport = transport or UrllibTransport()
         self.api_base = api_base.rstrip("/")
         self.tolerance = tolerance
+        # Network failures, 409 and 5xx are retried by the SDK with backoff.
+        self.retries = retries
+        self._sdk: stripe_sdk.StripeClient | None = None
 
     # --- HTTP -----------------------------------------------------------------------
+
+    def _client(self) -> stripe_sdk.StripeClient:
+        if not self.api_key:
+            raise ProviderError("STRIPE_API_KEY is not set.", code="not_configured")
+        if self._sdk is None:
+            self._sdk = stripe_sdk.StripeClient(
+                self.api_key,
+                stripe_version=API_VERSION,
+                base_addresses={"api": self.api_base},
+                http_client=_TransportClient(self.transport),
+                max_network_retries=self.retries,
+            )
+        return self._sdk
 
     def _post(
         self, path: str, params: dict[str, Any], idempotency_key: str, *, expect: str = "id"
     ) -> dict[str, Any]:
-        if not self.api_key:
-            raise ProviderError("STRIPE_API_KEY is not set.", code="not_configured")
-        body = urllib.parse.urlencode(_flatten(params)).encode()
-        headers = {
-            "Authorization": f"Bearer {self.api_key}",
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Idempotency-Key": idempotency_key,
-            "Stripe-Version": API_VERSION,
-        }
-        status, raw = self.transport("POST", self.api_base + path, headers, body)
-        return self._answer(status, raw, expect)
+        client = self._client()
+        with _stripe_errors():
+            response = client.raw_request("post", path, idempotency_key=idempotency_key, **params)
+        return self._answer(response.data, expect)
 
     def _get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        if not self.api_key:
-            raise ProviderError("STRIPE_API_KEY is not set.", code="not_configured")
-        query = urllib.parse.urlencode(_flatten(params or {}))
-        headers = {"Authorization": f"Bearer {self.api_key}", "Stripe-Version": API_VERSION}
-        url = self.api_base + path + (f"?{query}" if query else "")
-        status, raw = self.transport("GET", url, headers, None)
-        return self._answer(status, raw, "id")
+        client = self._client()
+        with _stripe_errors():
+            response = client.raw_request("get", path, **(params or {}))
+        return self._answer(response.data, "id")
 
     @staticmethod
-    def _answer(status: int, raw: bytes, expect: str) -> dict[str, Any]:
-        try:
-            data = json.loads(raw or b"{}")
-        except ValueError:
-            data = {}
-        if status >= 500 or status == 429:
-            raise ProviderUnavailable(f"Stripe answered {status}.", code=f"http_{status}")
-        if status >= 400:
-            error = data.get("error", {}) if isinstance(data, dict) else {}
-            code = str(error.get("code") or error.get("type") or f"http_{status}")
-            message = str(error.get("message") or f"Stripe answered {status}.")
-            if error.get("type") == "idempotency_error":
-                raise ProviderError(message, code="idempotency_error")
-            if status in (401, 403):
-                raise ProviderError(message, code="authentication")
-            raise ProviderDeclined(message, code=code)
+    def _answer(data: Any, expect: str) -> dict[str, Any]:
         if not isinstance(data, dict) or expect not in data:
             raise ProviderUnavailable("Stripe answered without an object.", code="bad_response")
         return data
@@ -223,7 +221,7 @@ class StripeProvider:
         first: WebhookSignatureError | None = None
         for secret in secrets:
             try:
-                signature.verify(payload, signature_header, secret, tolerance=self.tolerance)
+                _verify_signature(payload, signature_header, secret, self.tolerance)
             except WebhookSignatureError as exc:
                 # "stale" means the signature matched this secret: that is the answer.
                 if first is None or exc.code == "stale":
@@ -309,7 +307,7 @@ class StripeProvider:
             {
                 "mode": "setup",
                 "customer": customer,
-                "payment_method_types": {"0": "card"},
+                "payment_method_types": ["card"],
                 "success_url": success_url,
                 "cancel_url": cancel_url,
                 "client_reference_id": owner_ref,
@@ -329,7 +327,7 @@ class StripeProvider:
     def payment_setup_state(self, *, external_id: str, setup_ref: str) -> AccountState:
         session = self._get(
             f"/v1/checkout/sessions/{urllib.parse.quote(setup_ref, safe='')}",
-            {"expand": {"0": "setup_intent"}},
+            {"expand": ["setup_intent"]},
         )
         state = checkout_session_state(session)
         if state.external_id and state.external_id != external_id:
@@ -339,13 +337,78 @@ class StripeProvider:
         return state
 
 
-def _flatten(params: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    """Stripe's form encoding: nested dicts become `metadata[key]=value`; empties are dropped."""
-    out: list[tuple[str, str]] = []
-    for key, value in params.items():
-        name = f"{prefix}[{key}]" if prefix else key
-        if isinstance(value, dict):
-            out.extend(_flatten(value, name))
-        elif value is not None and value != "":
-            out.append((name, str(value)))
-    return out
+class _TransportClient(stripe_sdk.HTTPClient):
+    """The SDK's HTTP through our transport (urllib in production, replays in tests)."""
+
+    name = "stint-transport"
+
+    def __init__(self, transport: Transport) -> None:
+        super().__init__()
+        self.transport = transport
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        post_data: Any = None,
+        *,
+        _usage: list[str] | None = None,
+    ) -> tuple[str, int, Mapping[str, str]]:
+        body = post_data.encode() if isinstance(post_data, str) else post_data
+        try:
+            status, raw = self.transport(method.upper(), url, dict(headers or {}), body)
+        except ProviderUnavailable as exc:  # the SDK retries these, then raises its own
+            raise stripe_sdk.APIConnectionError(str(exc), should_retry=True) from exc
+        return raw.decode("utf-8", "replace"), status, {}
+
+    def request_stream(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("Stint does not stream from Stripe.")
+
+    def close(self) -> None:
+        return None
+
+
+@contextmanager
+def _stripe_errors() -> Iterator[None]:
+    """The SDK's errors, as the Provider interface's three kinds."""
+    try:
+        yield
+    except stripe_sdk.IdempotencyError as exc:
+        raise ProviderError(exc.user_message or str(exc), code="idempotency_error") from exc
+    except (stripe_sdk.AuthenticationError, stripe_sdk.PermissionError) as exc:
+        raise ProviderError(exc.user_message or str(exc), code="authentication") from exc
+    except stripe_sdk.APIConnectionError as exc:
+        raise ProviderUnavailable(f"Stripe unreachable: {exc}", code="network") from exc
+    except stripe_sdk.StripeError as exc:
+        status = exc.http_status or 0
+        if status >= 500 or status == 429:
+            raise ProviderUnavailable(f"Stripe answered {status}.", code=f"http_{status}") from exc
+        error = exc.error
+        code = str(
+            (error.code if error else None)
+            or (error.type if error else None)
+            or exc.code
+            or f"http_{status}"
+        )
+        message = str((error.message if error else None) or f"Stripe answered {status}.")
+        raise ProviderDeclined(message, code=code) from exc
+
+
+def _verify_signature(payload: bytes, header: str, secret: str, tolerance: int) -> None:
+    """Stripe's own check of `Stripe-Signature`; a too old (or future) timestamp is
+    "stale", any other failure "bad_signature"."""
+    if not secret:
+        raise WebhookSignatureError("No webhook secret is configured.", code="no_secret")
+    try:
+        stripe_sdk.WebhookSignature.verify_header(
+            payload.decode("utf-8", "replace"), header or "", secret, tolerance
+        )
+    except stripe_sdk.SignatureVerificationError as exc:
+        stale = "tolerance" in str(exc).lower()
+        raise WebhookSignatureError(
+            "Signature timestamp is outside the tolerance."
+            if stale
+            else "Signature does not match.",
+            code="stale" if stale else "bad_signature",
+        ) from exc
