@@ -133,7 +133,7 @@ def test_post_recommend_apply_shortlist_offer_accept(
     page.get_by_role("button", name="Shortlist chosen").click()
     page.wait_for_url(re.compile(rf".*/applications/opportunity/{opportunity_id}/$"))
     expect(page.get_by_text("Shortlisted 1.")).to_be_visible()
-    page.get_by_role("link", name=alice.display_name).click()
+    page.get_by_role("link", name=alice.display_name, exact=True).click()
     page.wait_for_url(re.compile(rf".*/applications/{application.pk}/$"))
     assert page.get_by_label("Fee (USD):", exact=True).input_value() in {"450", "450.0", "450.00"}
     page.get_by_role("button", name="Send offer").click()
