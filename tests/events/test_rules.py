@@ -18,6 +18,7 @@ def test_a_signature_verifies_only_with_the_same_secret_body_and_a_recent_time()
     # A captured request replayed later fails even though the signature is genuine.
     assert not rules.verify("whsec_a", header, b'{"id":1}', now=1_000_000 + rules.REPLAY_WINDOW + 1)
     assert not rules.verify("whsec_a", "garbage", b'{"id":1}', now=1_000_000)
+    assert not rules.verify("whsec_a", "t=soon,v1=00", b'{"id":1}', now=1_000_000)
 
 
 def test_retries_double_from_a_minute_up_to_a_cap_then_stop() -> None:

@@ -3,11 +3,11 @@ the signature, the retry schedule and which target addresses are allowed."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
 from collections.abc import Iterable
 from datetime import timedelta
+
+from stint.core import signing
 
 KINDS: tuple[str, ...] = (
     "application.received",
@@ -33,23 +33,21 @@ def unknown_kinds(kinds: Iterable[str]) -> list[str]:
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The `Stint-Signature` header value: HMAC-SHA256 over "<timestamp>.<body>"."""
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"t={timestamp},v1={mac.hexdigest()}"
+    """The `Stint-Signature` header value: HMAC-SHA256 over "<timestamp>.<body>"
+    (the scheme of `core.signing`, the one payments' webhooks check)."""
+    return signing.header_for(secret, body, timestamp)
 
 
 def verify(secret: str, header: str, body: bytes, *, now: int, window: int = REPLAY_WINDOW) -> bool:
     """What a receiver does: the signature matches and its timestamp is recent
     (an old, replayed request fails even with a valid signature)."""
-    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
     try:
-        timestamp = int(parts.get("t", ""))
+        timestamp, candidates = signing.parse(header)
     except ValueError:
         return False
-    if abs(now - timestamp) > window:
+    if timestamp is None or abs(now - timestamp) > window:
         return False
-    expected = sign(secret, timestamp, body).split("v1=", 1)[1]
-    return hmac.compare_digest(expected, parts.get("v1", ""))
+    return signing.matches(secret, timestamp, body, candidates[-1:])  # the one Stint sends
 
 
 def retry_delay(attempts: int) -> timedelta | None:

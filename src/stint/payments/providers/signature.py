@@ -3,24 +3,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 
+from stint.core import signing
 from stint.payments.providers.base import WebhookSignatureError
 
 DEFAULT_TOLERANCE = 300  # seconds either side of now
 
 
-def compute(secret: str, timestamp: int, payload: bytes) -> str:
-    signed = str(timestamp).encode() + b"." + payload
-    return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+compute = signing.compute
 
 
 def header_for(secret: str, payload: bytes, timestamp: int | None = None) -> str:
     """Build a header (for tests and the sandbox's own events)."""
-    ts = int(time.time()) if timestamp is None else timestamp
-    return f"t={ts},v1={compute(secret, ts, payload)}"
+    return signing.header_for(secret, payload, int(time.time()) if timestamp is None else timestamp)
 
 
 def verify(
@@ -34,23 +30,13 @@ def verify(
     """Check the header; return its timestamp or raise WebhookSignatureError."""
     if not secret:
         raise WebhookSignatureError("No webhook secret is configured.", code="no_secret")
-    timestamp: int | None = None
-    candidates: list[str] = []
-    for part in (header or "").split(","):
-        key, _, value = part.strip().partition("=")
-        if key == "t":
-            try:
-                timestamp = int(value)
-            except ValueError:
-                raise WebhookSignatureError(
-                    "Bad timestamp in signature.", code="bad_signature"
-                ) from None
-        elif key == "v1" and value:
-            candidates.append(value)
+    try:
+        timestamp, candidates = signing.parse(header)
+    except ValueError:
+        raise WebhookSignatureError("Bad timestamp in signature.", code="bad_signature") from None
     if timestamp is None or not candidates:
         raise WebhookSignatureError("Malformed signature header.", code="bad_signature")
-    expected = compute(secret, timestamp, payload)
-    if not any(hmac.compare_digest(expected, c) for c in candidates):
+    if not signing.matches(secret, timestamp, payload, candidates):
         raise WebhookSignatureError("Signature does not match.", code="bad_signature")
     current = time.time() if now is None else now
     if abs(current - timestamp) > tolerance:
