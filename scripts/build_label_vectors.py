@@ -3,7 +3,10 @@ and each occupation's description: data/occupation_descriptions.npz.
 
 Run after the taxonomy or the encoder changes:
     .venv/bin/python scripts/build_label_vectors.py [--descriptions-only]
-Deterministic for a given taxonomy and weights (the file records both).
+Deterministic for a given taxonomy and weights (the file records both). The weights
+are the linking encoder's: the package's plus the fine-tuned layers when
+data/encoder/linking.safetensors ships. In numpy this takes 10-30 minutes;
+``scripts/train_encoder.py --vectors-only`` computes the same vectors with torch.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from stint_engine.text import encoder, semantic
 def main() -> None:
     start = time.perf_counter()
     tx = Taxonomy.load()
-    model = encoder.Encoder()
+    model = encoder.get_linking_encoder()
     last = [0.0]
 
     def progress(kind: str, done: int, total: int) -> None:

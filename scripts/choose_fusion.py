@@ -8,6 +8,9 @@ here can be checked honestly on the shared dev files and the sealed sets.
     .venv/bin/python scripts/choose_fusion.py [--sample 1500] [--descriptions]
 
 Prints MRR and accuracy@5 per weight for skills and occupations, and the best.
+When a fine-tuned encoder ships (scripts/train_encoder.py), only the concepts it
+held out of training are sampled: it has seen the others' labels paired, which
+would flatter the encoder's share.
 ``--descriptions`` adds, for occupations, the encoder's similarity to the first
 sentence of each ESCO description as a third channel and searches its share too.
 """
@@ -22,10 +25,18 @@ import sys
 import numpy as np
 
 from stint_engine.taxonomy import Taxonomy
-from stint_engine.text import semantic
+from stint_engine.text import encoder, semantic
 from stint_engine.text.index import SurfaceIndex
 
 WEIGHTS = [round(w, 2) for w in np.linspace(0.0, 1.0, 11)]
+
+
+def _candidates(tx: Taxonomy, rows_of: dict[str, list[int]]) -> list[str]:
+    """Concepts with an alternative label to hide; only held-out ones after fine-tuning."""
+    held = semantic.held_out_concepts(tx) if encoder.LINKING_FILE.exists() else None
+    return sorted(
+        o for o, rows in rows_of.items() if len(rows) >= 2 and (held is None or o in held)
+    )
 
 
 def run(kind: str, tx: Taxonomy, sample: int, seed: int) -> dict[str, object]:
@@ -34,7 +45,7 @@ def run(kind: str, tx: Taxonomy, sample: int, seed: int) -> dict[str, object]:
     rows_of: dict[str, list[int]] = {}
     for i, o in enumerate(owners):
         rows_of.setdefault(o, []).append(i)
-    candidates = sorted(o for o, rows in rows_of.items() if len(rows) >= 2)
+    candidates = _candidates(tx, rows_of)
     rng = random.Random(seed)
     chosen = rng.sample(candidates, min(sample, len(candidates)))
     hidden = {o: rng.choice(rows_of[o][1:]) for o in chosen}  # an alternative label
@@ -90,7 +101,7 @@ def run_descriptions(tx: Taxonomy, sample: int, seed: int) -> dict[str, object]:
     rows_of: dict[str, list[int]] = {}
     for i, o in enumerate(owners):
         rows_of.setdefault(o, []).append(i)
-    candidates = sorted(o for o, rows in rows_of.items() if len(rows) >= 2)
+    candidates = _candidates(tx, rows_of)
     rng = random.Random(seed)
     chosen = rng.sample(candidates, min(sample, len(candidates)))
     hidden = {o: rng.choice(rows_of[o][1:]) for o in chosen}

@@ -7,8 +7,10 @@ silently. The forward pass is the BERT encoder written out in numpy (six layers,
 384 wide, mean pooling, unit length), which keeps torch out of the runtime; the
 WordPiece tokenizer is the package's own ``tokenizer.json`` read by ``tokenizers``.
 
-A fine-tuned copy of the weights (``scripts/train_encoder.py``) may be shipped in
-``stint_engine/data/encoder/``; it is preferred when present and checked the same way.
+Skill linking and title normalisation use ``get_linking_encoder()``: the same model
+with its upper layers fine-tuned on ESCO (``scripts/train_encoder.py``), shipped in
+``stint_engine/data/encoder/linking.safetensors`` and checked the same way. Token-level
+features and the recommender keep ``get_encoder()``, the package's weights.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import math
 import os
 import struct
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,13 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 DIM = 384
 MAX_TOKENS = 128  # skill spans, titles and list items are short; longer text is split first
 
-_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I8": np.int8}
+
+# The fine-tuned upper layers for skill linking and titles (scripts/train_encoder.py):
+# int8 weights with a float32 scale per row, stored under the tensor's name + SCALE_SUFFIX.
+LINKING_FILE = Path(__file__).resolve().parent.parent / "data" / "encoder" / "linking.safetensors"
+LINKING_SHA256 = "835b489ae08fb929f2345a983158eac21ff134ff1a93a51781558e48c986a8a5"
+SCALE_SUFFIX = ":row_scale"
 
 
 class EncoderUnavailable(RuntimeError):
@@ -116,7 +124,13 @@ class Encoder:
 
     heads = 12
 
-    def __init__(self, directory: Path | None = None, *, verify: bool = True) -> None:
+    def __init__(
+        self,
+        directory: Path | None = None,
+        *,
+        verify: bool = True,
+        overrides: Mapping[str, NDArray[Any]] | None = None,
+    ) -> None:
         directory = directory or model_dir()
         weights = directory / "model.safetensors"
         tokenizer_file = directory / "tokenizer.json"
@@ -135,6 +149,10 @@ class Encoder:
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_TOKENS)
         t = read_safetensors(weights)
+        if overrides:
+            # fine-tuned tensors (e.g. the top layers of a task model) replace the
+            # package's by name; the caller checks their own file's checksum
+            t = {**t, **overrides}
         f32 = np.float32
         self.word = np.asarray(t["embeddings.word_embeddings.weight"], dtype=f32)
         self.position = np.asarray(t["embeddings.position_embeddings.weight"], dtype=f32)
@@ -280,6 +298,64 @@ def get_encoder() -> Encoder:
         if _encoder is None:
             _encoder = Encoder()
         return _encoder
+
+
+def read_linking_overrides(path: Path = LINKING_FILE) -> dict[str, NDArray[np.float32]]:
+    """The fine-tuned tensors of a linking file as float32, by package tensor name
+    (int8 rows times their scale). No checksum: load_linking_overrides checks it."""
+    raw = read_safetensors(path)
+    out: dict[str, NDArray[np.float32]] = {}
+    for name, a in raw.items():
+        if name.endswith(SCALE_SUFFIX):
+            continue
+        scale = raw.get(name + SCALE_SUFFIX)
+        values = np.asarray(a, dtype=np.float32)
+        out[name] = (
+            values * np.asarray(scale, dtype=np.float32)[:, None] if scale is not None else values
+        )
+    return out
+
+
+def load_linking_overrides(path: Path = LINKING_FILE) -> dict[str, NDArray[np.float32]]:
+    """The shipped fine-tuned tensors, refused unless their SHA-256 is LINKING_SHA256."""
+    if (found := _sha256(path)) != LINKING_SHA256:
+        raise EncoderUnavailable(
+            f"{path.name} has SHA-256 {found}, expected {LINKING_SHA256}: "
+            "rebuild it with scripts/train_encoder.py"
+        )
+    return read_linking_overrides(path)
+
+
+def verify_linking(path: Path = LINKING_FILE) -> None:
+    """Raise EncoderUnavailable when a shipped fine-tuned file is not the checked-in one."""
+    if path.exists() and (found := _sha256(path)) != LINKING_SHA256:
+        raise EncoderUnavailable(f"{path.name} has SHA-256 {found}, expected {LINKING_SHA256}")
+
+
+def linking_weights_sha256() -> str:
+    """What the label vectors must have been built with: the fine-tuned file when it
+    ships, the package's weights otherwise."""
+    return LINKING_SHA256 if LINKING_FILE.exists() else WEIGHTS_SHA256
+
+
+_linking: Encoder | None = None
+
+
+def get_linking_encoder() -> Encoder:
+    """The encoder for skill linking and title normalisation: the package's weights
+    with the fine-tuned upper layers, loaded (and checked) once. Token-level uses
+    (the CRF's contextual word classes) and the recommender keep get_encoder(): they
+    were trained on the base model's states."""
+    global _linking, _encoder
+    with _lock:
+        if _linking is None:
+            if LINKING_FILE.exists():
+                _linking = Encoder(overrides=load_linking_overrides())
+            else:
+                # nothing fine-tuned ships: share the base model, loaded once
+                _encoder = _encoder or Encoder()
+                _linking = _encoder
+        return _linking
 
 
 def available() -> bool:

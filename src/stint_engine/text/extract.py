@@ -5,7 +5,10 @@ Two parts, no model download:
 1. A dictionary of every ESCO skill/knowledge label and alt label and every
    O*NET tool name, matched with Aho-Corasick over lower-cased tokens with a
    light lemmatisation (plural ``-s`` dropped), longest match first.
-2. A linear-chain CRF span tagger (``data/extract_crf.crfsuite``, CRFsuite,
+2. A span tagger: the fine-tuned encoder (``text.tagger``, all-MiniLM-L6-v2's
+   top layers tuned on SkillSpan *train*) when enabled (``STINT_SPAN_TAGGER=
+   fine-tuned``; off by default, see ``text.tagger``) and installed; otherwise
+   a linear-chain CRF span tagger (``data/extract_crf.crfsuite``, CRFsuite,
    trained on SkillSpan *train* only by ``python -m
    stint_engine_eval.train_tagger``; features in ``text.crf``), which decides
    where a skill span starts and ends ("experience with *Python*", "*work
@@ -143,17 +146,40 @@ def sentences(text: str, toks: Sequence[tuple[str, int, int]]) -> list[tuple[int
     return out
 
 
+def _longest_match(by_start: dict[int, tuple[int, str]], a: int, b: int) -> str:
+    """The skill of the longest dictionary match inside tokens a..b, or ""."""
+    best, best_len = "", 0
+    for k in range(a, b):
+        hit = by_start.get(k)
+        if hit is not None and hit[0] <= b and hit[0] - k > best_len:
+            best, best_len = hit[1], hit[0] - k
+    return best
+
+
 class Extractor:
     """Dictionary + CRF tagger + linker, built once per taxonomy."""
 
     def __init__(
-        self, taxonomy: Taxonomy, tagger: CrfTagger | None = None, *, context: bool = True
+        self,
+        taxonomy: Taxonomy,
+        tagger: CrfTagger | None = None,
+        *,
+        context: bool = True,
+        fine_tuned: bool | None = None,
     ) -> None:
         from stint_engine.text.context import token_classes
         from stint_engine.text.link import skill_index
+        from stint_engine.text.tagger import TokenTagger, enabled_by_default, token_tagger
 
         self.taxonomy = taxonomy
         self.dictionary = SkillDictionary(taxonomy)
+        # the fine-tuned encoder tags spans when asked for (off by default for now, see
+        # text/tagger.py) and installed; the CRF below is the fallback
+        if fine_tuned is None:
+            fine_tuned = enabled_by_default()
+        self.token_tagger: TokenTagger | None = (
+            token_tagger() if fine_tuned and tagger is None else None
+        )
         # the contextual tagger when the encoder and its codebooks are installed
         self.classes = token_classes() if context and tagger is None else None
         if self.classes is not None and CRF_CTX_PATH.exists():
@@ -165,7 +191,14 @@ class Extractor:
         self._link_cache: dict[str, tuple[str, float]] = {}
 
     def extract(self, text: str) -> list[SkillMention]:
-        return [m for m, _ in self.extract_with_layers(text)]
+        # a span tagged in both layers is one mention to a reader
+        seen: set[tuple[int, int, str]] = set()
+        out: list[SkillMention] = []
+        for m, _ in self.extract_with_layers(text):
+            if (key := (m.start, m.end, m.skill_id)) not in seen:
+                seen.add(key)
+                out.append(m)
+        return out
 
     def spans(self, text: str) -> tuple[list[tuple[str, int, int]], list[str], list[Span]]:
         """Tokens, lemmas and tagged spans (first token, end token, confidence, layer, match)."""
@@ -179,6 +212,18 @@ class Extractor:
         by_start = {a: (b, sid) for a, b, sid in matches}
         out: list[Span] = []
         ranges = sentences(text, toks)
+        if self.token_tagger is not None:
+            pieces = []
+            for lo, hi in ranges:
+                base = toks[lo][1]
+                sent_text = text[base : toks[hi - 1][2]]
+                pieces.append((sent_text, [(a - base, b - base) for _, a, b in toks[lo:hi]]))
+            for (lo, _), found in zip(ranges, self.token_tagger.tag(pieces), strict=True):
+                for i, j, conf, layer in found:
+                    out.append(
+                        (lo + i, lo + j, conf, layer, _longest_match(by_start, lo + i, lo + j))
+                    )
+            return toks, lemmas, out
         classes: list[list[tuple[int, ...]]] | None = None
         if self.classes is not None:
             pieces = []
@@ -206,20 +251,19 @@ class Extractor:
                 while j < len(tags) and tags[j] == inside:
                     j += 1
                 a, b = lo + i, lo + j
-                best = ""
-                best_len = 0
-                for k in range(a, b):
-                    hit = by_start.get(k)
-                    if hit is not None and hit[0] <= b and hit[0] - k > best_len:
-                        best, best_len = hit[1], hit[0] - k
                 conf = sum(probs[i:j]) / (j - i)
-                out.append((a, b, conf, tag[2:], best))
+                out.append((a, b, conf, tag[2:], _longest_match(by_start, a, b)))
                 i = j
         return toks, lemmas, out
 
     def extract_with_layers(self, text: str) -> list[tuple[SkillMention, str]]:
         """Mentions with the tagger's layer ("skill" or "knowledge") for each."""
-        toks, lemmas, spans = self.spans(text)
+        return self.link_spans(*self.spans(text))
+
+    def link_spans(
+        self, toks: list[tuple[str, int, int]], lemmas: list[str], spans: list[Span]
+    ) -> list[tuple[SkillMention, str]]:
+        """Tie each tagged span (``spans``) to a skill; spans with no skill are dropped."""
         if not spans:
             return []
         words = [t for t, _, _ in toks]

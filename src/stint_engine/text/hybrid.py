@@ -74,7 +74,8 @@ class HybridIndex:
         return self.vectors is not None
 
     def encode(self, queries: Sequence[str]) -> NDArray[np.float32]:
-        model = self._encoder or enc.get_encoder()
+        # queries are encoded by the same (fine-tuned) weights as the stored vectors
+        model = self._encoder or enc.get_linking_encoder()
         return model.encode(list(queries))
 
     def semantic_scores(
@@ -116,6 +117,7 @@ def hybrid(kind: str, lexical: SurfaceIndex, tx: object) -> HybridIndex:
         vectors: semantic.LabelVectors | None = semantic.load(kind, tx)
         if not enc.available():
             raise enc.EncoderUnavailable(f"the {enc.PACKAGE} package is not installed")
+        enc.verify_linking()
         if DESCRIPTION_WEIGHT[kind]:
             descriptions = semantic.load_descriptions(tx)
     except enc.EncoderUnavailable as exc:

@@ -61,6 +61,23 @@ SURFACES: dict[str, Callable[[Taxonomy], tuple[list[str], list[str]]]] = {
 }
 
 
+TRAINING_SEED = 20261207
+
+
+def held_out_concepts(tx: Taxonomy) -> set[str]:
+    """The ~5% of skills and of occupations that scripts/train_encoder.py keeps out of
+    every training pair: model selection and scripts/choose_fusion.py test on these
+    alone, so a label the fine-tuned encoder was trained on never chooses anything."""
+    import random
+
+    rng = random.Random(TRAINING_SEED)
+    skills = sorted(s for s, c in tx.skills.items() if c.kind != "tool")
+    occupations = sorted(tx.occupations)
+    held = set(rng.sample(skills, len(skills) // 20))
+    held |= set(rng.sample(occupations, len(occupations) // 20))
+    return held
+
+
 def digest(owners: Sequence[str], texts: Sequence[str]) -> str:
     h = hashlib.sha256()
     for o, t in zip(owners, texts, strict=True):
@@ -115,8 +132,10 @@ def build(
     encoder: enc.Encoder,
     path: Path = DATA,
     progress: Callable[[str, int, int], None] | None = None,
+    weights_sha256: str | None = None,
 ) -> None:
-    arrays: dict[str, Any] = {"weights_sha256": np.array(enc.WEIGHTS_SHA256)}
+    weights = weights_sha256 or enc.linking_weights_sha256()
+    arrays: dict[str, Any] = {"weights_sha256": np.array(weights)}
     for kind in KINDS:
         owners, texts = SURFACES[kind](tx)
         done = 0
@@ -143,7 +162,8 @@ _loaded: dict[tuple[int, str], LabelVectors] = {}
 
 def _check(z: Any, path: Path, digest_key: str, expected: str) -> None:
     """Refuse vectors made with other weights or for other texts than ours."""
-    if str(z["weights_sha256"]) != enc.WEIGHTS_SHA256:
+    if str(z["weights_sha256"]) != enc.linking_weights_sha256():
+        # vectors and queries must come from the same weights (fine-tuned or base)
         raise enc.EncoderUnavailable(f"{path} was built with other weights")
     if str(z[digest_key]) != expected:
         raise enc.EncoderUnavailable(f"{path} was built for another taxonomy")
@@ -181,14 +201,19 @@ def description_text(occupation: Any) -> str:
     return text or occupation.label
 
 
-def build_descriptions(tx: Taxonomy, encoder: enc.Encoder, path: Path = DESCRIPTIONS) -> None:
+def build_descriptions(
+    tx: Taxonomy,
+    encoder: enc.Encoder,
+    path: Path = DESCRIPTIONS,
+    weights_sha256: str | None = None,
+) -> None:
     """One vector per occupation for its description's first sentence."""
     ids = sorted(tx.occupations)
     texts = [description_text(tx.occupations[o]) for o in ids]
     q, scale = quantise(encoder.encode(texts, batch_size=64))
     np.savez_compressed(
         path,
-        weights_sha256=np.array(enc.WEIGHTS_SHA256),
+        weights_sha256=np.array(weights_sha256 or enc.linking_weights_sha256()),
         digest=np.array(digest(ids, texts)),
         q=q,
         scale=scale,
