@@ -18,6 +18,7 @@ from stint.payments.models import (
     SandboxRecord,
 )
 from stint.payments.providers import sandbox
+from stint.payments.services import escrow
 from tests.payments.helpers import assert_reconciles
 
 pytestmark = pytest.mark.django_db
@@ -347,7 +348,7 @@ def test_a_key_written_between_check_and_insert_returns_the_first_result(
     """Without row locks (SQLite) two callers can both miss the key; the UNIQUE
     index stops the second, which then answers with the first result."""
     first = fund()
-    real = services._existing
+    real = escrow._existing
     misses = {"n": 2}
 
     def racing(model: Any, key: str, fp: str) -> Any:
@@ -356,7 +357,7 @@ def test_a_key_written_between_check_and_insert_returns_the_first_result(
             return None
         return real(model, key, fp)
 
-    monkeypatch.setattr(services, "_existing", racing)
+    monkeypatch.setattr(escrow, "_existing", racing)  # where escrow operations call it
     assert fund().pk == first.pk
     misses["n"] = 2
     with pytest.raises(ConflictError):

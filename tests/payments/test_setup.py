@@ -64,7 +64,8 @@ def use_stripe(
         connect_webhook_secret=CONNECT_SECRET,
         transport=transport,
     )
-    monkeypatch.setattr("stint.payments.services.get_provider", lambda name=None: provider)
+    # Every payments service asks `providers.get_provider` at call time.
+    monkeypatch.setattr("stint.payments.providers.get_provider", lambda name=None: provider)
     return transport
 
 

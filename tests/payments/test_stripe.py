@@ -160,7 +160,8 @@ def test_the_ledger_over_stripe(
             "/v1/transfers": (200, "transfer_created"),
         }
     )
-    monkeypatch.setattr("stint.payments.services.get_provider", lambda name=None: provider)
+    # Every payments service asks `providers.get_provider` at call time.
+    monkeypatch.setattr("stint.payments.providers.get_provider", lambda name=None: provider)
     with pytest.raises(Exception) as exc:
         services.escrow_fund(
             ref="engagement:42", employer_id=5, fee=Money(10_000, "USD"), idempotency_key="fund-42"

@@ -7,8 +7,8 @@ movement and engagement (`fund:<id>`, `release:<id>`, `release:<id>:m<milestone 
 `refund:<id>`, `settle:<proposal id>`, `split:<dispute id>`), so a retry never moves
 it twice.
 
-Row locks are always taken in one order:
-Engagement → Milestone → Submission → SplitProposal → Dispute.
+Row locks are taken only through `stint.engagements.locks`, which states their one
+order (engagement → milestone → submission → split proposal → dispute → ledger).
 Every status change goes through `_move`, which checks `rules.TRANSITIONS`; with
 milestones, submit / request changes / approve move the milestone by
 `rules.MILESTONE_TRANSITIONS` and the engagement follows (`_follow_milestones`).
@@ -30,12 +30,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stint.accounts.models import User
-from stint.applications.models import Offer, OfferStatus
+from stint.applications.models import OfferStatus
 from stint.audit import services as audit
 from stint.core import jobs
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.core.money import Money
 from stint.engagements import rules
+from stint.engagements.locks import (
+    lock_dispute,
+    lock_engagement,
+    lock_milestone,
+    lock_offer,
+    lock_pending_submission,
+    lock_split_proposal,
+    lock_submission_due,
+    lock_submitted_milestones,
+)
 from stint.engagements.models import (
     Decision,
     Dispute,
@@ -143,11 +153,7 @@ def _milestone_for(
         )
     milestone = None
     if isinstance(milestone_id, int) and 0 < milestone_id < 2**31:
-        milestone = (
-            Milestone.objects.select_for_update()
-            .filter(pk=milestone_id, engagement=engagement)
-            .first()
-        )
+        milestone = lock_milestone(engagement, milestone_id)
     if milestone is None:
         raise DomainError(
             "no_such_milestone", "This engagement has no such milestone.", "milestone_id"
@@ -226,12 +232,7 @@ def engagement_open_from_offer(*, offer_id: int) -> Engagement | None:
 
 @transaction.atomic
 def _engagement_create(*, offer_id: int) -> Engagement | None:
-    offer = (
-        Offer.objects.select_for_update(of=("self",))
-        .select_related("application", "application__opportunity", "application__candidate")
-        .filter(pk=offer_id)
-        .first()
-    )
+    offer = lock_offer(offer_id)
     if offer is None or offer.status != OfferStatus.ACCEPTED:
         return None
     engagement = Engagement.objects.filter(offer=offer).first()
@@ -276,11 +277,9 @@ def engagement_fund(*, engagement_id: int) -> Engagement:
         idempotency_key=f"fund:{engagement.pk}",
     )
     with transaction.atomic():
-        engagement = (
-            Engagement.objects.select_for_update(of=("self",))
-            .select_related("candidate")
-            .get(pk=engagement_id)
-        )
+        engagement = lock_engagement(engagement_id)
+        if engagement is None:  # read above: only a deletion since could get here
+            raise Engagement.DoesNotExist(engagement_id)
         if engagement.funded_at is not None:
             return engagement
         engagement.funded_at = timezone.now()
@@ -476,11 +475,7 @@ def submission_create(
 
 
 def _pending(engagement: Engagement, milestone: Milestone | None = None) -> Submission:
-    submission = (
-        Submission.objects.select_for_update().filter(
-            engagement=engagement, milestone=milestone, decision="pending"
-        )
-    ).first()
+    submission = lock_pending_submission(engagement, milestone)
     if submission is None:  # the status says submitted, so this would be a bug
         raise ConflictError("nothing_to_review", "There is no submission waiting for review.")
     return submission
@@ -695,12 +690,7 @@ def engagement_auto_approve(*, engagement_id: int, submission_id: int | None = N
     STINT_AUTO_APPROVE_DAYS: with milestones, each such milestone submission (or only
     `submission_id`), releasing that milestone's share. Idempotent: False when
     nothing is due."""
-    engagement = (
-        Engagement.objects.select_for_update(of=("self",))
-        .select_related("candidate")
-        .filter(pk=engagement_id)
-        .first()
-    )
+    engagement = lock_engagement(engagement_id)
     if engagement is None or engagement.status != rules.SUBMITTED:
         return False
     now = timezone.now()
@@ -713,11 +703,8 @@ def engagement_auto_approve(*, engagement_id: int, submission_id: int | None = N
             return False
         _approve_and_release(engagement, submission, side=rules.SYSTEM, by=None, comments="")
         return True
-    milestones = Milestone.objects.select_for_update().filter(
-        engagement=engagement, status=MilestoneStatus.SUBMITTED
-    )
     approved = False
-    for milestone in milestones.order_by("position"):
+    for milestone in lock_submitted_milestones(engagement):
         submission = _pending(engagement, milestone)
         if submission_id is not None and submission.pk != submission_id:
             continue
@@ -733,12 +720,7 @@ def engagement_auto_approve(*, engagement_id: int, submission_id: int | None = N
 @transaction.atomic
 def submission_remind_if_due(*, submission_id: int) -> bool:
     """Send the employer the next reminder before auto-approval, once each."""
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("engagement", "milestone")
-        .filter(pk=submission_id, decision=Decision.PENDING)
-        .first()
-    )
+    submission = lock_submission_due(submission_id)
     if submission is None or submission.engagement.status != rules.SUBMITTED:
         return False
     days = settings.STINT_AUTO_APPROVE_DAYS
@@ -855,11 +837,7 @@ def split_propose(
 
 
 def _locked_proposal(engagement: Engagement, proposal_id: int) -> SplitProposal:
-    proposal = (
-        SplitProposal.objects.select_for_update()
-        .filter(pk=proposal_id, engagement=engagement)
-        .first()
-    )
+    proposal = lock_split_proposal(engagement, proposal_id)
     if proposal is None:
         raise NotFound("No such proposal.")
     if proposal.status != ProposalStatus.PENDING:
@@ -982,7 +960,7 @@ def dispute_open(*, actor: User, engagement_id: int, statement: str) -> Dispute:
 
 
 def _locked_dispute(engagement: Engagement) -> Dispute:
-    dispute = Dispute.objects.select_for_update().filter(engagement=engagement).first()
+    dispute = lock_dispute(engagement)
     if dispute is None:
         raise NotFound("No such dispute.")
     return dispute
