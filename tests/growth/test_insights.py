@@ -11,13 +11,15 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from stint.accounts.models import User
+from stint.applications import interviews
 from stint.applications.models import Application
-from stint.engagements.models import Engagement, VerifiedSkill
+from stint.engagements.models import Engagement
 from stint.growth import rules, selectors, services
 from stint.matching.engine import search_occupations, search_skills, taxonomy
 from stint.opportunities.models import Opportunity
 from stint.orgs.models import Organisation
 from stint.profiles.models import CandidateProfile, CareerGoal, SkillClaim
+from stint.reviews.models import VerifiedSkill
 from tests.growth.conftest import make_opportunity
 
 pytestmark = pytest.mark.django_db
@@ -331,7 +333,7 @@ def test_employers_see_consenting_interns_growth_only(
 
 
 def test_dashboard_panel(analyst_goal: CareerGoal, shortlisted, alice: User, bob: User) -> None:  # type: ignore[no-untyped-def]
-    interview = services.interview_propose(
+    interview = interviews.interview_propose(
         actor=bob,
         application_id=shortlisted.pk,
         slots=[timezone.now() + timedelta(days=2)],

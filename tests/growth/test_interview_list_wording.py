@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from stint.accounts.models import User
+from stint.applications import interviews as services
 from stint.applications.models import Application
-from stint.growth import services
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.core import mail
 from django.utils import timezone
 
 from stint.accounts.models import User
-from stint.applications.models import Application
+from stint.applications import interviews as services
+from stint.applications import rules
+from stint.applications.models import Application, Interview, InterviewNote, InterviewSlot
 from stint.core.errors import ConflictError, DomainError, Forbidden
-from stint.growth import rules, services
-from stint.growth.models import Interview, InterviewNote, InterviewSlot
 from stint.notifications.models import Notification
 from stint.orgs.models import Organisation
 from tests.growth.conftest import JSON
@@ -122,7 +122,7 @@ def test_reschedule_keeps_uid_and_sequence_grows_then_cancel(
 def test_the_invitation_task_is_idempotent(
     shortlisted: Application, bob: User, alice: User, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    from stint.growth.tasks import send_interview_invitations
+    from stint.applications.tasks import send_interview_invitations
 
     interview = _propose(bob, shortlisted)
     with django_capture_on_commit_callbacks(execute=True):

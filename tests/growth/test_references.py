@@ -13,9 +13,10 @@ from freezegun import freeze_time
 from stint.accounts.models import User
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
 from stint.engagements.models import Engagement
-from stint.growth import selectors, services
-from stint.growth.models import Reference
 from stint.notifications.models import Notification
+from stint.reviews import references as services
+from stint.reviews import selectors
+from stint.reviews.models import Reference
 from tests.growth.conftest import JSON
 
 pytestmark = pytest.mark.django_db

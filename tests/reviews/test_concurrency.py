@@ -11,9 +11,9 @@ import pytest
 
 from stint.accounts.models import User
 from stint.core.errors import ConflictError
-from stint.engagements.models import Engagement, FollowUpOffer
+from stint.engagements.models import Engagement
 from stint.reviews import services
-from stint.reviews.models import Review
+from stint.reviews.models import FollowUpOffer, Review
 from tests.concurrency import race
 from tests.reviews.conftest import EMPLOYER_RATINGS
 

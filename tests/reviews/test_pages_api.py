@@ -9,10 +9,10 @@ import pytest
 from django.template.loader import render_to_string
 
 from stint.accounts.models import User
-from stint.engagements.models import Engagement, FollowUpOffer, VerifiedSkill
+from stint.engagements.models import Engagement
 from stint.orgs.models import Organisation
 from stint.reviews import selectors, services
-from stint.reviews.models import Portfolio, Review
+from stint.reviews.models import FollowUpOffer, Portfolio, Review, VerifiedSkill
 from tests.reviews.conftest import CANDIDATE_RATINGS, EMPLOYER_RATINGS
 
 pytestmark = pytest.mark.django_db
@@ -138,9 +138,9 @@ def test_outcome_pages_and_partials(
     paid: Engagement, alice: User, bob: User, acme: Organisation, client_for
 ) -> None:  # type: ignore[no-untyped-def]
     page = client_for(alice).get("/reviews/outcomes/")
-    assert page.status_code == 200 and page.content.count(b"<svg") == 3
+    assert page.status_code == 200 and page.content.count(b"<svg class='chart'") == 3
     emp = client_for(bob).get(f"/reviews/outcomes/employer/{acme.pk}/")
-    assert emp.status_code == 200 and emp.content.count(b"<svg") == 3
+    assert emp.status_code == 200 and emp.content.count(b"<svg class='chart'") == 3
     html = render_to_string(
         "reviews/_dashboard_candidate.html", {"outcomes": selectors.candidate_outcomes(alice)}
     )

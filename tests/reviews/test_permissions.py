@@ -8,10 +8,10 @@ import json
 import pytest
 
 from stint.accounts.models import User
-from stint.engagements.models import Engagement, FollowUpOffer, VerifiedSkill
+from stint.engagements.models import Engagement
 from stint.orgs.models import Organisation
 from stint.reviews import services
-from stint.reviews.models import Review
+from stint.reviews.models import FollowUpOffer, Review, VerifiedSkill
 from tests.reviews.conftest import EMPLOYER_RATINGS
 
 pytestmark = pytest.mark.django_db

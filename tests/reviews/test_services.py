@@ -11,13 +11,13 @@ from freezegun import freeze_time
 
 from stint.accounts.models import User
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
-from stint.engagements.models import Engagement, FollowUpOffer, VerifiedSkill
+from stint.engagements.models import Engagement
 from stint.matching.engine import candidate_data
 from stint.notifications.models import Notification
 from stint.orgs.models import Organisation
 from stint.profiles.models import CandidateProfile, SkillClaim
 from stint.reviews import selectors, services
-from stint.reviews.models import Review
+from stint.reviews.models import FollowUpOffer, Review, VerifiedSkill
 from tests.reviews.conftest import CANDIDATE_RATINGS, EMPLOYER_RATINGS, make_engagement
 
 pytestmark = pytest.mark.django_db

@@ -32,7 +32,7 @@ from stint.applications.schemas import (
 )
 from stint.applications.views import attachment_response
 from stint.core.errors import ConflictError, DomainError, NotFound
-from stint.core.schemas import ERRORS
+from stint.core.schemas import ERRORS, LIMITED_ERRORS
 from stint.matching.engine import fits_about
 from stint.matching.recommend import suggested_candidates
 from stint.opportunities import rules as opportunity_rules
@@ -72,6 +72,7 @@ def _offer(o: Offer) -> OfferOut:
     return OfferOut(
         id=o.pk,
         application_id=o.application_id,
+        engagement_id=selectors.engagement_id_of(o),
         status=o.status,
         fee_minor=o.fee_minor,
         currency=o.currency,
@@ -146,7 +147,9 @@ def _invite(i: ApplyInvite) -> InviteOut:
 # --- Candidate ------------------------------------------------------------------------
 
 
-@router.post("/applications", response={201: ApplicationDetailOut, **ERRORS}, summary="Apply")
+@router.post(
+    "/applications", response={201: ApplicationDetailOut, **LIMITED_ERRORS}, summary="Apply"
+)
 def application_submit(
     request: HttpRequest, payload: ApplicationIn
 ) -> Status[ApplicationDetailOut]:
@@ -428,7 +431,7 @@ def message_list(request: HttpRequest, application_id: int) -> list[MessageOut]:
 
 @router.post(
     "/applications/{application_id}/messages",
-    response={201: MessageOut, **ERRORS},
+    response={201: MessageOut, **LIMITED_ERRORS},
     summary="Send a message, optionally with one attachment (multipart)",
 )
 def message_send(

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
 from stint.profiles.schemas import ProfileOut
 
@@ -28,6 +29,9 @@ class AnswerOut(Schema):
 class OfferOut(Schema):
     id: int
     application_id: int
+    engagement_id: int | None = Field(
+        None, description="The engagement this offer became once accepted (null before)"
+    )
     status: str
     fee_minor: int
     currency: str
@@ -175,3 +179,76 @@ class SuggestedCandidateOut(Schema):
 class SuggestedCandidatesOut(Schema):
     degraded: bool
     items: list[SuggestedCandidateOut]
+
+
+# --- Interviews ---------------------------------------------------------------------------
+
+
+class InterviewIn(Schema):
+    slots: list[AwareDatetime] = Field(
+        ..., min_length=1, max_length=5, description="Start times with a time zone"
+    )
+    time_zone: str = Field(..., max_length=64, description="Your IANA time zone")
+    duration_minutes: int = Field(30, ge=15, le=240)
+    meeting_url: str = Field("", max_length=500)
+    location: str = Field("", max_length=200)
+    title: str = Field("", max_length=140)
+
+
+class PickIn(Schema):
+    slot_id: int
+
+
+class RescheduleIn(Schema):
+    reason: str = Field(..., max_length=1000)
+    slots: list[AwareDatetime] = Field(..., min_length=1, max_length=5)
+    time_zone: str = Field("", max_length=64)
+
+
+class InterviewCancelIn(Schema):
+    reason: str = Field(..., max_length=1000)
+
+
+class SlotOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    candidate_local: str
+    employer_local: str
+
+
+class InterviewOut(Schema):
+    id: int
+    application_id: int
+    opportunity_id: int
+    title: str
+    status: str
+    uid: str
+    sequence: int
+    meeting_url: str
+    location: str
+    duration_minutes: int
+    employer_time_zone: str
+    candidate_time_zone: str
+    proposed_by: str
+    can_pick: bool
+    starts_at: datetime | None
+    ends_at: datetime | None
+    when_candidate: str
+    when_employer: str
+    slots: list[SlotOut]
+    last_change_reason: str
+    my_side: str
+
+
+class NoteIn(Schema):
+    text: str = Field("", max_length=5000)
+    would_recommend: int | None = None
+
+
+class NoteOut(Schema):
+    id: int
+    author: str
+    text: str
+    would_recommend: int | None
+    created_at: datetime

@@ -46,6 +46,9 @@ def _summary(e: Engagement, side: str) -> dict:
         "title": e.title,
         "status": e.status,
         "my_side": side,
+        "offer_id": e.offer_id,
+        "application_id": e.application_id,
+        "opportunity_id": e.opportunity_id,
         "candidate_id": e.candidate_id,
         "candidate_name": e.candidate.display_name,
         "employer_id": e.employer_id,
@@ -56,6 +59,7 @@ def _summary(e: Engagement, side: str) -> dict:
         "due_date": e.due_date,
         "change_rounds": e.change_rounds,
         "created_at": e.created_at,
+        "funded_at": e.funded_at,
         "started_at": e.started_at,
         "submitted_at": e.submitted_at,
         "approved_at": e.approved_at,
@@ -161,6 +165,7 @@ def _detail(request: HttpRequest, engagement_id: int) -> EngagementDetailOut:
         deliverables=e.deliverables,
         milestones=[_milestone(row.milestone, row) for row in actions.milestones],
         milestones_released_minor=selectors.released_by_milestones(milestones),
+        escrow_balance_minor=selectors.escrow_held(e),
         submissions=[_submission(s) for s in selectors.submissions_of(e)],
         actions=actions.names
         + (["respond"] if actions.can_respond_dispute else [])

@@ -88,6 +88,9 @@ class EngagementOut(Schema):
     title: str
     status: str
     my_side: str
+    offer_id: int = Field(description="The accepted offer this engagement follows")
+    application_id: int
+    opportunity_id: int
     candidate_id: int
     candidate_name: str
     employer_id: int
@@ -98,6 +101,9 @@ class EngagementOut(Schema):
     due_date: date | None
     change_rounds: int
     created_at: datetime
+    funded_at: datetime | None = Field(
+        description="When the employer's payment reached escrow (null until then)"
+    )
     started_at: datetime | None
     submitted_at: datetime | None
     approved_at: datetime | None
@@ -112,6 +118,9 @@ class EngagementDetailOut(EngagementOut):
     deliverables: str
     milestones: list[MilestoneOut]
     milestones_released_minor: int  # what approved milestones released so far
+    escrow_balance_minor: int = Field(
+        description="What the ledger holds in escrow for this engagement now, in minor units"
+    )
     submissions: list[SubmissionOut]
     actions: list[str]
     change_rounds_left: int

@@ -27,6 +27,7 @@ from stint.engagements.models import (
     SubmissionItem,
 )
 from stint.orgs.models import Membership
+from stint.payments import services as payments
 
 _NOT_FOUND = "No such engagement."
 
@@ -320,3 +321,8 @@ def next_step_for(engagement: Engagement, side: str) -> str:
         candidate=engagement.candidate.display_name,
         funded=engagement.funded_at is not None,
     )
+
+
+def escrow_held(engagement: Engagement) -> int:
+    """Minor units the ledger holds in escrow for this engagement right now."""
+    return payments.escrow_balance(engagement.ledger_ref, engagement.currency).amount

@@ -1,23 +1,19 @@
-"""The growth API: the twins of the growth pages (interviews, tailoring help,
-explore, goals and feedback, reflections, references, network, roadmaps, and
-past interns' skill growth for employers)."""
+"""The growth API: the twins of the growth pages (tailoring help, explore, goals and
+feedback, reflections, network, roadmaps, and past interns' skill growth for
+employers). Interviews and references have their own routers in their apps, mounted
+with the same "growth" tag (decision 0018)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
 
-from stint.core.errors import NotFound
 from stint.core.schemas import ERRORS
 from stint.growth import selectors, services
 from stint.growth.models import (
     Connection,
     FeedbackRequest,
-    Interview,
-    InterviewNote,
-    Reference,
-    ReferenceShare,
     Reflection,
 )
 from stint.growth.schemas import (
@@ -30,184 +26,20 @@ from stint.growth.schemas import (
     FeedbackOut,
     GoalsIn,
     InternGrowthOut,
-    InterviewCancelIn,
-    InterviewIn,
-    InterviewOut,
     LearningGoalOut,
     NetworkOut,
-    NoteIn,
-    NoteOut,
     PersonOut,
-    PickIn,
-    ReferenceDeclineIn,
-    ReferenceOut,
-    ReferenceRequestIn,
-    ReferenceVisibilityIn,
-    ReferenceWriteIn,
     ReflectionIn,
     ReflectionOut,
-    RescheduleIn,
     RoadmapOut,
     RoadmapSummaryOut,
     SettingsIn,
     SettingsOut,
-    SharedReferenceOut,
-    ShareIn,
-    ShareOut,
-    SlotOut,
     TailoringOut,
 )
-from stint.growth.tasks import interview_ics
+from stint.reviews.reference_api import reference_out
 
 router = Router()
-
-
-# --- Interviews ---------------------------------------------------------------------------
-
-
-def _interview(interview: Interview, side: str) -> InterviewOut:
-    view = selectors.interview_view(interview, side)
-    scheduled = interview.status == "scheduled"
-    return InterviewOut(
-        id=interview.pk,
-        application_id=interview.application_id,
-        opportunity_id=interview.application.opportunity_id,
-        title=interview.title,
-        status=interview.status,
-        uid=str(interview.uid),
-        sequence=interview.sequence,
-        meeting_url=interview.meeting_url,
-        location=interview.location,
-        duration_minutes=interview.duration_minutes,
-        employer_time_zone=view.employer_time_zone,
-        candidate_time_zone=view.candidate_time_zone,
-        proposed_by=interview.proposed_by_side,
-        can_pick=view.can_pick,
-        starts_at=interview.starts_at if scheduled else None,
-        ends_at=interview.ends_at if scheduled else None,
-        when_candidate=view.when_candidate if scheduled else "",
-        when_employer=view.when_employer if scheduled else "",
-        slots=[SlotOut(**s.__dict__) for s in view.slots],
-        last_change_reason=interview.last_change_reason,
-        my_side=side,
-    )
-
-
-def _note(n: InterviewNote) -> NoteOut:
-    return NoteOut(
-        id=n.pk,
-        author=n.author.display_name if n.author else "",
-        text=n.text,
-        would_recommend=n.would_recommend,
-        created_at=n.created_at,
-    )
-
-
-@router.get("/interviews", response={200: list[InterviewOut], **ERRORS}, summary="Your interviews")
-def interview_list(request: HttpRequest) -> list[InterviewOut]:
-    out = []
-    for i in selectors.interviews_for(request.user):
-        interview, side = selectors.access_interview(actor=request.user, interview_id=i.pk)
-        out.append(_interview(interview, side))
-    return out
-
-
-@router.post(
-    "/applications/{application_id}/interviews",
-    response={201: InterviewOut, **ERRORS},
-    summary="Employer: offer interview times to a shortlisted applicant",
-)
-def interview_propose(
-    request: HttpRequest, application_id: int, payload: InterviewIn
-) -> Status[InterviewOut]:
-    interview = services.interview_propose(
-        actor=request.user, application_id=application_id, **payload.dict()
-    )
-    return Status(201, _interview(interview, "employer"))
-
-
-@router.get(
-    "/interviews/{interview_id}", response={200: InterviewOut, **ERRORS}, summary="One interview"
-)
-def interview_get(request: HttpRequest, interview_id: int) -> InterviewOut:
-    interview, side = selectors.access_interview(actor=request.user, interview_id=interview_id)
-    return _interview(interview, side)
-
-
-@router.post(
-    "/interviews/{interview_id}/pick",
-    response={200: InterviewOut, **ERRORS},
-    summary="Pick one of the times offered",
-)
-def interview_pick(request: HttpRequest, interview_id: int, payload: PickIn) -> InterviewOut:
-    services.interview_pick(actor=request.user, interview_id=interview_id, slot_id=payload.slot_id)
-    interview, side = selectors.access_interview(actor=request.user, interview_id=interview_id)
-    return _interview(interview, side)
-
-
-@router.post(
-    "/interviews/{interview_id}/reschedule",
-    response={200: InterviewOut, **ERRORS},
-    summary="Offer new times, with a reason (either side)",
-)
-def interview_reschedule(
-    request: HttpRequest, interview_id: int, payload: RescheduleIn
-) -> InterviewOut:
-    services.interview_reschedule(actor=request.user, interview_id=interview_id, **payload.dict())
-    interview, side = selectors.access_interview(actor=request.user, interview_id=interview_id)
-    return _interview(interview, side)
-
-
-@router.post(
-    "/interviews/{interview_id}/cancel",
-    response={200: InterviewOut, **ERRORS},
-    summary="Cancel, with a reason (either side)",
-)
-def interview_cancel(
-    request: HttpRequest, interview_id: int, payload: InterviewCancelIn
-) -> InterviewOut:
-    services.interview_cancel(actor=request.user, interview_id=interview_id, reason=payload.reason)
-    interview, side = selectors.access_interview(actor=request.user, interview_id=interview_id)
-    return _interview(interview, side)
-
-
-@router.get(
-    "/interviews/{interview_id}/calendar.ics",
-    response={200: None, **ERRORS},
-    summary="The interview's calendar file (RFC 5545)",
-)
-def interview_calendar(request: HttpRequest, interview_id: int) -> HttpResponse:
-    interview, _ = selectors.access_interview(actor=request.user, interview_id=interview_id)
-    content = interview_ics(interview)
-    if content is None:
-        raise NotFound("No time has been picked yet.")
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="interview-{interview.pk}.ics"'
-    return response
-
-
-@router.get(
-    "/interviews/{interview_id}/notes",
-    response={200: list[NoteOut], **ERRORS},
-    summary="Employer: the team's private notes",
-)
-def note_list(request: HttpRequest, interview_id: int) -> list[NoteOut]:
-    interview, _ = selectors.access_interview(
-        actor=request.user, interview_id=interview_id, side="employer"
-    )
-    return [_note(n) for n in interview.notes.select_related("author")]
-
-
-@router.post(
-    "/interviews/{interview_id}/notes",
-    response={201: NoteOut, **ERRORS},
-    summary="Employer: add a private note and a 1-4 'would recommend'",
-)
-def note_add(request: HttpRequest, interview_id: int, payload: NoteIn) -> Status[NoteOut]:
-    note = services.interview_note_add(
-        actor=request.user, interview_id=interview_id, **payload.dict()
-    )
-    return Status(201, _note(note))
 
 
 # --- Tailoring, explore, roadmaps ------------------------------------------------------------
@@ -308,34 +140,6 @@ def _reflection(r: Reflection) -> ReflectionOut:
     )
 
 
-def _share(s: ReferenceShare, url: str | None = None) -> ShareOut:
-    return ShareOut(
-        id=s.pk,
-        recipient=s.recipient,
-        expires_at=s.expires_at,
-        revoked=s.revoked_at is not None,
-        url=url,
-    )
-
-
-def _reference(r: Reference, side: str) -> ReferenceOut:
-    return ReferenceOut(
-        id=r.pk,
-        engagement_id=r.engagement_id,
-        engagement_title=r.engagement.title,
-        employer=r.employer.name,
-        candidate=r.candidate.display_name,
-        status=r.status,
-        message=r.message,
-        text=r.text,
-        decline_reason=r.decline_reason,
-        visibility=r.visibility,
-        created_at=r.created_at,
-        decided_at=r.decided_at,
-        shares=[_share(s) for s in r.shares.all()] if side == "candidate" else [],
-    )
-
-
 @router.get(
     "/engagements/{engagement_id}/growth",
     response={200: EngagementGrowthOut, **ERRORS},
@@ -357,7 +161,7 @@ def engagement_growth(request: HttpRequest, engagement_id: int) -> EngagementGro
         can_ask_feedback=g.can_ask_feedback,
         reflection=_reflection(g.reflection) if g.reflection else None,
         can_reflect=g.can_reflect,
-        references=[_reference(r, side) for r in g.references],
+        references=[reference_out(r, side) for r in g.references],
         can_request_reference=g.can_request_reference,
     )
 
@@ -413,124 +217,6 @@ def reflection_save(
 ) -> ReflectionOut:
     return _reflection(
         services.reflection_save(actor=request.user, engagement_id=engagement_id, **payload.dict())
-    )
-
-
-# --- References ----------------------------------------------------------------------------
-
-
-@router.post(
-    "/engagements/{engagement_id}/references",
-    response={201: ReferenceOut, **ERRORS},
-    summary="Candidate: ask the employer for a reference",
-)
-def reference_request(
-    request: HttpRequest, engagement_id: int, payload: ReferenceRequestIn
-) -> Status[ReferenceOut]:
-    ref = services.reference_request(
-        actor=request.user, engagement_id=engagement_id, message=payload.message
-    )
-    return Status(201, _reference(ref, "candidate"))
-
-
-@router.get(
-    "/references",
-    response={200: list[ReferenceOut], **ERRORS},
-    summary="Your references, and those your employers were asked for",
-)
-def reference_list(request: HttpRequest) -> list[ReferenceOut]:
-    groups = selectors.references_for(request.user)
-    return [_reference(r, "candidate") for r in groups["mine"]] + [
-        _reference(r, "employer") for r in groups["to_write"] + groups["written"]
-    ]
-
-
-@router.get(
-    "/references/{reference_id}", response={200: ReferenceOut, **ERRORS}, summary="One reference"
-)
-def reference_get(request: HttpRequest, reference_id: int) -> ReferenceOut:
-    ref, side = selectors.access_reference(actor=request.user, reference_id=reference_id)
-    return _reference(ref, side)
-
-
-@router.post(
-    "/references/{reference_id}/write",
-    response={200: ReferenceOut, **ERRORS},
-    summary="Employer: write the reference",
-)
-def reference_write(
-    request: HttpRequest, reference_id: int, payload: ReferenceWriteIn
-) -> ReferenceOut:
-    ref = services.reference_write(actor=request.user, reference_id=reference_id, text=payload.text)
-    return _reference(ref, "employer")
-
-
-@router.post(
-    "/references/{reference_id}/decline",
-    response={200: ReferenceOut, **ERRORS},
-    summary="Employer: decline to write it",
-)
-def reference_decline(
-    request: HttpRequest, reference_id: int, payload: ReferenceDeclineIn
-) -> ReferenceOut:
-    ref = services.reference_decline(
-        actor=request.user, reference_id=reference_id, reason=payload.reason
-    )
-    return _reference(ref, "employer")
-
-
-@router.patch(
-    "/references/{reference_id}",
-    response={200: ReferenceOut, **ERRORS},
-    summary="Candidate: who sees it (private or on your portfolio)",
-)
-def reference_visibility(
-    request: HttpRequest, reference_id: int, payload: ReferenceVisibilityIn
-) -> ReferenceOut:
-    ref = services.reference_set_visibility(
-        actor=request.user, reference_id=reference_id, visibility=payload.visibility
-    )
-    return _reference(ref, "candidate")
-
-
-@router.post(
-    "/references/{reference_id}/shares",
-    response={201: ShareOut, **ERRORS},
-    summary="Candidate: an expiring link for a future employer",
-)
-def share_create(request: HttpRequest, reference_id: int, payload: ShareIn) -> Status[ShareOut]:
-    created = services.reference_share_create(
-        actor=request.user,
-        reference_id=reference_id,
-        days=payload.days,
-        recipient=payload.recipient,
-    )
-    return Status(201, _share(created.share, request.build_absolute_uri(created.url)))
-
-
-@router.delete(
-    "/reference-shares/{share_id}",
-    response={200: ShareOut, **ERRORS},
-    summary="Candidate: revoke a link",
-)
-def share_revoke(request: HttpRequest, share_id: int) -> ShareOut:
-    return _share(services.reference_share_revoke(actor=request.user, share_id=share_id))
-
-
-@router.get(
-    "/shared-references/{token}",
-    response={200: SharedReferenceOut, **ERRORS},
-    auth=None,
-    summary="Anyone with a live link: the shared reference (404 when expired or revoked)",
-)
-def shared_reference(request: HttpRequest, token: str) -> SharedReferenceOut:
-    ref = services.reference_by_token(token)
-    return SharedReferenceOut(
-        employer=ref.employer.name,
-        candidate=ref.candidate.display_name,
-        engagement_title=ref.engagement.title,
-        text=ref.text,
-        written_at=ref.decided_at,
     )
 
 

@@ -1,83 +1,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
 
-# --- Interviews ---------------------------------------------------------------------------
-
-
-class InterviewIn(Schema):
-    slots: list[AwareDatetime] = Field(
-        ..., min_length=1, max_length=5, description="Start times with a time zone"
-    )
-    time_zone: str = Field(..., max_length=64, description="Your IANA time zone")
-    duration_minutes: int = Field(30, ge=15, le=240)
-    meeting_url: str = Field("", max_length=500)
-    location: str = Field("", max_length=200)
-    title: str = Field("", max_length=140)
-
-
-class PickIn(Schema):
-    slot_id: int
-
-
-class RescheduleIn(Schema):
-    reason: str = Field(..., max_length=1000)
-    slots: list[AwareDatetime] = Field(..., min_length=1, max_length=5)
-    time_zone: str = Field("", max_length=64)
-
-
-class InterviewCancelIn(Schema):
-    reason: str = Field(..., max_length=1000)
-
-
-class SlotOut(Schema):
-    id: int
-    starts_at: datetime
-    ends_at: datetime
-    candidate_local: str
-    employer_local: str
-
-
-class InterviewOut(Schema):
-    id: int
-    application_id: int
-    opportunity_id: int
-    title: str
-    status: str
-    uid: str
-    sequence: int
-    meeting_url: str
-    location: str
-    duration_minutes: int
-    employer_time_zone: str
-    candidate_time_zone: str
-    proposed_by: str
-    can_pick: bool
-    starts_at: datetime | None
-    ends_at: datetime | None
-    when_candidate: str
-    when_employer: str
-    slots: list[SlotOut]
-    last_change_reason: str
-    my_side: str
-
-
-class NoteIn(Schema):
-    text: str = Field("", max_length=5000)
-    would_recommend: int | None = None
-
-
-class NoteOut(Schema):
-    id: int
-    author: str
-    text: str
-    would_recommend: int | None
-    created_at: datetime
-
+from stint.reviews.schemas import ReferenceOut
 
 # --- Tailoring, explore, roadmaps ------------------------------------------------------------
 
@@ -212,59 +139,6 @@ class ReflectionOut(Schema):
     next_steps: str
     on_portfolio: bool
     updated_at: datetime
-
-
-class ReferenceRequestIn(Schema):
-    message: str = Field("", max_length=2000)
-
-
-class ReferenceWriteIn(Schema):
-    text: str = Field(..., max_length=5000)
-
-
-class ReferenceDeclineIn(Schema):
-    reason: str = Field("", max_length=1000)
-
-
-class ReferenceVisibilityIn(Schema):
-    visibility: Literal["private", "portfolio"]
-
-
-class ShareIn(Schema):
-    days: int = 14
-    recipient: str = Field("", max_length=200)
-
-
-class ShareOut(Schema):
-    id: int
-    recipient: str
-    expires_at: datetime
-    revoked: bool
-    url: str | None = None  # only when created
-
-
-class ReferenceOut(Schema):
-    id: int
-    engagement_id: int
-    engagement_title: str
-    employer: str
-    candidate: str
-    status: str
-    message: str
-    text: str
-    decline_reason: str
-    visibility: str
-    created_at: datetime
-    decided_at: datetime | None
-    shares: list[ShareOut] = []
-
-
-class SharedReferenceOut(Schema):
-    employer: str
-    candidate: str
-    engagement_title: str
-    text: str
-    written_at: datetime | None
 
 
 class EngagementGrowthOut(Schema):

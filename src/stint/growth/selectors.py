@@ -1,38 +1,29 @@
 """Reads for career growth and the access checks that fetch and authorise in one
-call. Outsiders get NotFound (ids never reveal existence); interview notes are
-for the employer's team only, never the candidate."""
+call. Outsiders get NotFound (ids never reveal existence)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from stint.accounts.models import User
 from stint.applications.models import Application
-from stint.applications.selectors import side_of as application_side
+from stint.applications.selectors import pending_picks
 from stint.core import charts
-from stint.core.errors import Forbidden, NotFound
-from stint.engagements.models import Engagement, VerifiedSkill
+from stint.core.errors import NotFound
+from stint.engagements.models import Engagement
 from stint.growth import rules
 from stint.growth.models import (
     Connection,
     ConnectionStatus,
     FeedbackRequest,
     GrowthSettings,
-    Interview,
-    InterviewNote,
-    InterviewStatus,
     LearningGoal,
-    Reference,
-    ReferenceShare,
-    ReferenceStatus,
-    ReferenceVisibility,
     Reflection,
 )
 from stint.matching import roadmap as engine_roadmap
@@ -43,7 +34,10 @@ from stint.orgs.models import Membership, Organisation, OrgKind
 from stint.profiles.models import CandidateProfile, CareerGoal, SkillClaim
 from stint.programs.models import CohortMember
 from stint.reviews import rules as review_rules
-from stint.reviews.selectors import access_engagement as review_access_engagement
+from stint.reviews.models import Reference, ReferenceStatus, VerifiedSkill
+
+# Goals, feedback and reflections are between the two parties, as references are.
+from stint.reviews.selectors import access_party_engagement as access_engagement
 
 # --- Shared -------------------------------------------------------------------------------
 
@@ -55,156 +49,13 @@ def is_member(user: User, organisation_id: int) -> bool:
     )
 
 
-def candidate_time_zone(user: User) -> str:
-    tz = CandidateProfile.objects.filter(user=user).values_list("time_zone", flat=True).first()
-    return tz or "UTC"
-
-
 def settings_of(user: User) -> GrowthSettings:
     """The candidate's consents (an unsaved all-off row when never set)."""
     found = GrowthSettings.objects.filter(user=user).first() if user.is_authenticated else None
     return found or GrowthSettings(user=user)
 
 
-# --- Interviews ---------------------------------------------------------------------------
-
-
-def access_interview(
-    *, actor: User, interview_id: int, for_update: bool = False, side: str | None = None
-) -> tuple[Interview, str]:
-    """The interview and the actor's side; outsiders get NotFound, the wrong side Forbidden."""
-    qs = Interview.objects.select_related(
-        "application",
-        "application__candidate",
-        "application__opportunity",
-        "application__opportunity__employer",
-        "organizer",
-    )
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    interview = qs.filter(pk=interview_id).first()
-    if interview is None or not actor.is_authenticated:
-        raise NotFound("No such interview.")
-    mine = application_side(actor, interview.application)
-    if mine is None:
-        raise NotFound("No such interview.")
-    if side is not None and mine != side:
-        raise Forbidden(
-            "Only the employer's team can do this."
-            if side == rules.EMPLOYER
-            else "Only the candidate can do this."
-        )
-    return interview, mine
-
-
-@dataclass
-class SlotView:
-    id: int
-    starts_at: datetime
-    ends_at: datetime
-    candidate_local: str
-    employer_local: str
-
-
-@dataclass
-class InterviewView:
-    interview: Interview
-    side: str
-    candidate_time_zone: str
-    employer_time_zone: str
-    slots: list[SlotView]
-    can_pick: bool
-    notes: list[InterviewNote] = field(default_factory=list)  # employer side only
-
-    @property
-    def when_candidate(self) -> str:
-        i = self.interview
-        return rules.in_zone(i.starts_at, self.candidate_time_zone) if i.starts_at else ""
-
-    @property
-    def when_employer(self) -> str:
-        i = self.interview
-        return rules.in_zone(i.starts_at, self.employer_time_zone) if i.starts_at else ""
-
-
-def open_slots(interview: Interview) -> list[Any]:
-    """The slots of the current round that are still in the future."""
-    now = timezone.now()
-    return [s for s in interview.slots.all() if s.round == interview.sequence and s.starts_at > now]
-
-
-def interview_view(interview: Interview, side: str) -> InterviewView:
-    cand_tz = candidate_time_zone(interview.application.candidate)
-    slots = (
-        [
-            SlotView(
-                s.pk,
-                s.starts_at,
-                s.ends_at,
-                rules.in_zone(s.starts_at, cand_tz),
-                rules.in_zone(s.starts_at, interview.employer_time_zone),
-            )
-            for s in open_slots(interview)
-        ]
-        if interview.status == InterviewStatus.PROPOSED
-        else []
-    )
-    return InterviewView(
-        interview=interview,
-        side=side,
-        candidate_time_zone=cand_tz,
-        employer_time_zone=interview.employer_time_zone,
-        slots=slots,
-        can_pick=interview.status == InterviewStatus.PROPOSED
-        and side != interview.proposed_by_side,
-        notes=list(interview.notes.select_related("author")) if side == rules.EMPLOYER else [],
-    )
-
-
-def interviews_for(user: User) -> QuerySet[Interview]:
-    """Interviews the user takes part in: as candidate, or as a member of the employer."""
-    orgs = Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
-    return (
-        Interview.objects.filter(
-            Q(application__candidate=user) | Q(application__opportunity__employer_id__in=orgs)
-        )
-        .select_related("application__opportunity__employer", "application__candidate")
-        .order_by("-updated_at")
-    )
-
-
-def pending_picks(user: User) -> list[Interview]:
-    """Proposed interviews waiting for this candidate to pick a time."""
-    return list(
-        Interview.objects.filter(
-            application__candidate=user,
-            status=InterviewStatus.PROPOSED,
-            proposed_by_side=rules.EMPLOYER,
-        ).select_related("application__opportunity")
-    )
-
-
 # --- Engagement growth --------------------------------------------------------------------
-
-
-def access_engagement(
-    *, actor: User, engagement_id: int, for_update: bool = False, side: str | None = None
-) -> tuple[Engagement, str]:
-    """An engagement and the actor's side (candidate or employer); anyone else,
-    platform admins included, gets NotFound: goals, feedback, reflections and
-    references are between the two parties."""
-    engagement, mine = review_access_engagement(
-        actor=actor, engagement_id=engagement_id, for_update=for_update
-    )
-    if mine not in (rules.CANDIDATE, rules.EMPLOYER):
-        raise NotFound("No such engagement.")
-    if side is not None and mine != side:
-        raise Forbidden(
-            "Only the employer's team can do this."
-            if side == rules.EMPLOYER
-            else "Only the candidate can do this."
-        )
-    return engagement, mine
 
 
 def submitted_once(engagement: Engagement) -> bool:
@@ -286,61 +137,6 @@ def public_reflections(user: User) -> list[Reflection]:
         .select_related("engagement", "engagement__employer")
         .order_by("-created_at")
     )
-
-
-# --- References ---------------------------------------------------------------------------
-
-
-def access_reference(
-    *, actor: User, reference_id: int, for_update: bool = False, side: str | None = None
-) -> tuple[Reference, str]:
-    """The candidate and the employer's members see a reference; nobody else."""
-    qs = Reference.objects.select_related("engagement", "employer", "candidate", "author")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    ref = qs.filter(pk=reference_id).first()
-    if ref is None or not actor.is_authenticated:
-        raise NotFound("No such reference.")
-    if ref.candidate_id == actor.pk:
-        mine = rules.CANDIDATE
-    elif is_member(actor, ref.employer_id):
-        mine = rules.EMPLOYER
-    else:
-        raise NotFound("No such reference.")
-    if side is not None and mine != side:
-        raise Forbidden(
-            "Only the employer's team can do this."
-            if side == rules.EMPLOYER
-            else "Only the candidate can do this."
-        )
-    return ref, mine
-
-
-def references_for(user: User) -> dict[str, list[Reference]]:
-    """The candidate's references, and those waiting on the employers the user belongs to."""
-    orgs = Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
-    base = Reference.objects.select_related("engagement", "employer", "candidate")
-    return {
-        "mine": list(base.filter(candidate=user)),
-        "to_write": list(base.filter(employer_id__in=orgs, status=ReferenceStatus.REQUESTED)),
-        "written": list(base.filter(employer_id__in=orgs).exclude(status="requested")),
-    }
-
-
-def public_references(user: User) -> list[Reference]:
-    """Written references the candidate put on their portfolio."""
-    return list(
-        Reference.objects.filter(
-            candidate=user,
-            status=ReferenceStatus.WRITTEN,
-            visibility=ReferenceVisibility.PORTFOLIO,
-        ).select_related("employer", "engagement")
-    )
-
-
-def live_shares(reference: Reference) -> list[ReferenceShare]:
-    now = timezone.now()
-    return [s for s in reference.shares.all() if s.revoked_at is None and s.expires_at > now]
 
 
 # --- Tailoring help ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from stint.applications.models import Application, Offer, OfferStatus
 from stint.core import charts
 from stint.core.errors import Forbidden, NotFound
 from stint.core.money import CURRENCY_EXPONENTS, Money
-from stint.engagements.models import Engagement, FollowUpOffer, VerifiedSkill
+from stint.engagements.models import Engagement
 from stint.institutions import roster, rules
 from stint.institutions.models import Consent, Endorsement, EquityGroup, GroupDeclaration
 from stint.institutions.rules import ReportFilters
@@ -33,7 +33,7 @@ from stint.opportunities.selectors import visible_to_institution_q
 from stint.orgs import rules as org_rules
 from stint.orgs.models import Affiliation, Membership, Organisation, OrgKind
 from stint.profiles.models import Education
-from stint.reviews.models import Review, ReviewSide
+from stint.reviews.models import FollowUpOffer, Review, ReviewSide, VerifiedSkill
 
 NO_FILTERS = ReportFilters()
 

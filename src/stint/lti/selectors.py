@@ -15,7 +15,7 @@ from django.utils import timezone
 from stint.accounts.models import User
 from stint.applications.models import Application
 from stint.core.errors import NotFound
-from stint.engagements.models import Engagement, EngagementStatus, FollowUpOffer, VerifiedSkill
+from stint.engagements.models import Engagement, EngagementStatus
 from stint.institutions import rules as institution_rules
 from stint.institutions.selectors import access_staff, consenting_ids, staff_institutions
 from stint.lti.models import Course, CourseMember, CourseRole, DeepLinkRequest, GradeSent, Platform
@@ -24,7 +24,7 @@ from stint.opportunities.selectors import visible_to_institution_q
 from stint.orgs.models import Organisation
 from stint.programs.models import CohortMember, Program, ProgramOpportunity, ProposalStatus
 from stint.programs.selectors import access_program
-from stint.reviews.models import Review, ReviewSide
+from stint.reviews.models import FollowUpOffer, Review, ReviewSide, VerifiedSkill
 
 DEEP_LINK_LIFETIME = timedelta(hours=1)
 

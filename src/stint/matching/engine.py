@@ -228,7 +228,7 @@ def employer_stats_for(employer_ids: Iterable[int]) -> dict[int, em.EmployerStat
 
     ids = list(set(employer_ids))
     engagement = apps.get_model("engagements", "Engagement")
-    follow_up = apps.get_model("engagements", "FollowUpOffer")
+    follow_up = apps.get_model("reviews", "FollowUpOffer")
     rows = (
         engagement.objects.filter(employer_id__in=ids, status__in=("paid", "resolved"))
         .annotate(

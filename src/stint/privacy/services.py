@@ -329,7 +329,7 @@ def account_delete(*, actor: User, password: str) -> dict[str, int]:
         "reviews.Portfolio": Q(user=user),
         "institutions.Consent": Q(student=user),
         "institutions.GroupDeclaration": Q(student=user),
-        "engagements.VerifiedSkill": Q(candidate=user),
+        "reviews.VerifiedSkill": Q(candidate=user),
         "privacy.DataExport": Q(user=user),
     }
     for label, q in removals.items():

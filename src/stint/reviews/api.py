@@ -11,9 +11,8 @@ from ninja import Body, Router, Status
 
 from stint.core.errors import NotFound
 from stint.core.schemas import ERRORS
-from stint.engagements.models import FollowUpOffer, VerifiedSkill
 from stint.reviews import credentials, selectors, services
-from stint.reviews.models import Credential, Portfolio, Review
+from stint.reviews.models import Credential, FollowUpOffer, Portfolio, Review, VerifiedSkill
 from stint.reviews.schemas import (
     CountedReviewOut,
     CredentialRevokeIn,

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from stint.engagements.models import FollowUpKind
 from stint.reviews import rules
+from stint.reviews.models import FollowUpKind, ReferenceVisibility
 
 RATING_CHOICES = [("", "Choose…"), *[(str(i), f"{i} / 5") for i in range(1, 6)]]
 SKILL_RATING_CHOICES = [("", "Not rated"), *[(str(i), f"{i} / 5") for i in range(1, 6)]]
@@ -135,3 +135,31 @@ class CredentialRevokeForm(forms.Form):
         min_length=3,
         help_text="Anyone who checks the credential sees this and the date.",
     )
+
+
+# --- References ---------------------------------------------------------------------------
+
+
+class ReferenceRequestForm(forms.Form):
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class ReferenceWriteForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+
+
+class ReferenceDeclineForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, required=False
+    )
+
+
+class VisibilityForm(forms.Form):
+    visibility = forms.ChoiceField(choices=ReferenceVisibility.choices)
+
+
+class ShareForm(forms.Form):
+    days = forms.IntegerField(min_value=1, max_value=rules.SHARE_DAYS_MAX, initial=14)
+    recipient = forms.CharField(max_length=200, required=False, label="For (a note to yourself)")

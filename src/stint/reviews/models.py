@@ -4,6 +4,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -134,3 +135,161 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return f"Signing key {self.public_multibase[:16]}…"
+
+
+# --- Written by the review step: verified skills and follow-up offers --------------------
+
+
+class VerifiedSkill(models.Model):
+    """A skill the employer confirmed the candidate demonstrated in an engagement."""
+
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="verified_skills"
+    )
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verified_skills"
+    )
+    skill_id = models.CharField(max_length=64)
+    label = models.CharField(max_length=200)
+    level = models.PositiveSmallIntegerField(default=2)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "engagements_verifiedskill"  # kept from before the move (ADR 0018)
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["engagement", "skill_id"], name="verified_skill_once"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=4), name="verified_skill_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ✓"
+
+
+class FollowUpKind(models.TextChoices):
+    INTERNSHIP = "internship", "Internship"
+    JOB = "job", "Job"
+    PROJECT = "project", "Another project"
+
+
+class FollowUpStatus(models.TextChoices):
+    OFFERED = "offered", "Offered"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class FollowUpOffer(models.Model):
+    """An employer's invitation to a longer role after an engagement, and its outcome."""
+
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    employer = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="follow_up_offers"
+    )
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_up_offers"
+    )
+    kind = models.CharField(max_length=10, choices=FollowUpKind.choices)
+    role_title = models.CharField(max_length=140)
+    message = models.TextField(blank=True, max_length=4000)
+    status = models.CharField(
+        max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OFFERED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "engagements_followupoffer"  # kept from before the move (ADR 0018)
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["engagement"], condition=Q(status="offered"), name="follow_up_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_title} for {self.candidate}"
+
+
+# --- References (with expiring share links) -------------------------------------------------------------------------------
+
+
+class ReferenceStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    WRITTEN = "written", "Written"
+    DECLINED = "declined", "Declined"
+
+
+class ReferenceVisibility(models.TextChoices):
+    PRIVATE = "private", "Only me (and links I share)"
+    PORTFOLIO = "portfolio", "On my portfolio"
+
+
+class Reference(models.Model):
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="references"
+    )
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="references"
+    )
+    employer = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="references_written"
+    )
+    message = models.TextField(max_length=2000, blank=True)  # the candidate's request
+    status = models.CharField(
+        max_length=9, choices=ReferenceStatus.choices, default=ReferenceStatus.REQUESTED
+    )
+    text = models.TextField(max_length=5000, blank=True)
+    decline_reason = models.TextField(max_length=1000, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    visibility = models.CharField(
+        max_length=9, choices=ReferenceVisibility.choices, default=ReferenceVisibility.PRIVATE
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "growth_reference"  # kept from before the move (ADR 0018)
+        ordering: ClassVar = ["-created_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["engagement"],
+                condition=Q(status__in=["requested", "written"]),
+                name="reference_one_live_per_engagement",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="written") | ~Q(text=""), name="reference_written_has_text"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reference for {self.candidate_id} from {self.employer_id}"
+
+
+class ReferenceShare(models.Model):
+    """A link the candidate gave a future employer. The URL carries a signed,
+    timestamped [share id, nonce]; the row holds the nonce, expiry and revocation."""
+
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="shares")
+    nonce = models.CharField(max_length=32)
+    recipient = models.CharField(max_length=200, blank=True)  # a note for the candidate
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "growth_referenceshare"  # kept from before the move (ADR 0018)
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Share of reference {self.reference_id}"

@@ -287,3 +287,17 @@ def net_earning(fee_minor: int, *, fee_bps: int, payer: str) -> int:
     if payer == "candidate":
         return fee_minor - fee_minor * fee_bps // 10_000
     return fee_minor
+
+
+# --- References --------------------------------------------------------------------------
+
+# A reference may be asked for once the employer approved the work.
+REFERENCE_AFTER = frozenset({"approved", "paid"})
+SHARE_DAYS_DEFAULT = 14
+SHARE_DAYS_MAX = 90
+
+
+def share_days_refusal(days: int) -> str | None:
+    if not 1 <= days <= SHARE_DAYS_MAX:
+        return f"A link lasts 1 to {SHARE_DAYS_MAX} days."
+    return None

@@ -185,3 +185,59 @@ class EmployerStatsOut(Schema):
 
 
 JsonObject = dict[str, Any]
+
+
+# --- References ---------------------------------------------------------------------------
+
+
+class ReferenceRequestIn(Schema):
+    message: str = Field("", max_length=2000)
+
+
+class ReferenceWriteIn(Schema):
+    text: str = Field(..., max_length=5000)
+
+
+class ReferenceDeclineIn(Schema):
+    reason: str = Field("", max_length=1000)
+
+
+class ReferenceVisibilityIn(Schema):
+    visibility: Literal["private", "portfolio"]
+
+
+class ShareIn(Schema):
+    days: int = 14
+    recipient: str = Field("", max_length=200)
+
+
+class ShareOut(Schema):
+    id: int
+    recipient: str
+    expires_at: datetime
+    revoked: bool
+    url: str | None = None  # only when created
+
+
+class ReferenceOut(Schema):
+    id: int
+    engagement_id: int
+    engagement_title: str
+    employer: str
+    candidate: str
+    status: str
+    message: str
+    text: str
+    decline_reason: str
+    visibility: str
+    created_at: datetime
+    decided_at: datetime | None
+    shares: list[ShareOut] = []
+
+
+class SharedReferenceOut(Schema):
+    employer: str
+    candidate: str
+    engagement_title: str
+    text: str
+    written_at: datetime | None

@@ -18,14 +18,25 @@ from stint.accounts.models import User
 from stint.applications.models import Offer, OfferStatus
 from stint.core import charts
 from stint.core.errors import Forbidden, NotFound
-from stint.engagements.models import Engagement, FollowUpOffer, FollowUpStatus, VerifiedSkill
+from stint.engagements.models import Engagement
 from stint.matching.engine import employer_stats_for, taxonomy
 from stint.opportunities.models import Opportunity
 from stint.orgs.models import Membership, Organisation, OrgKind
 from stint.orgs.selectors import access_organisation
 from stint.profiles.models import CareerGoal, SkillClaim
 from stint.reviews import credentials, rules
-from stint.reviews.models import Credential, Portfolio, Review
+from stint.reviews.models import (
+    Credential,
+    FollowUpOffer,
+    FollowUpStatus,
+    Portfolio,
+    Reference,
+    ReferenceShare,
+    ReferenceStatus,
+    ReferenceVisibility,
+    Review,
+    VerifiedSkill,
+)
 from stint_engine.scoring.model import EmployerStats
 
 STAFF = "staff"
@@ -629,3 +640,81 @@ def candidate_outcomes(user: User) -> CandidateOutcomes:
         goals=goals,
         completed=len(paid),
     )
+
+
+# --- Goals, feedback, reflections and references: the two parties only ------------------
+
+
+def access_party_engagement(
+    *, actor: User, engagement_id: int, for_update: bool = False, side: str | None = None
+) -> tuple[Engagement, str]:
+    """An engagement and the actor's side (candidate or employer); anyone else,
+    platform admins included, gets NotFound: goals, feedback, reflections and
+    references are between the two parties."""
+    engagement, mine = access_engagement(
+        actor=actor, engagement_id=engagement_id, for_update=for_update
+    )
+    if mine not in (rules.CANDIDATE, rules.EMPLOYER):
+        raise NotFound("No such engagement.")
+    if side is not None and mine != side:
+        raise Forbidden(
+            "Only the employer's team can do this."
+            if side == rules.EMPLOYER
+            else "Only the candidate can do this."
+        )
+    return engagement, mine
+
+
+# --- References ---------------------------------------------------------------------------
+
+
+def access_reference(
+    *, actor: User, reference_id: int, for_update: bool = False, side: str | None = None
+) -> tuple[Reference, str]:
+    """The candidate and the employer's members see a reference; nobody else."""
+    qs = Reference.objects.select_related("engagement", "employer", "candidate", "author")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    ref = qs.filter(pk=reference_id).first()
+    if ref is None or not actor.is_authenticated:
+        raise NotFound("No such reference.")
+    if ref.candidate_id == actor.pk:
+        mine = rules.CANDIDATE
+    elif is_member(actor, ref.employer_id):
+        mine = rules.EMPLOYER
+    else:
+        raise NotFound("No such reference.")
+    if side is not None and mine != side:
+        raise Forbidden(
+            "Only the employer's team can do this."
+            if side == rules.EMPLOYER
+            else "Only the candidate can do this."
+        )
+    return ref, mine
+
+
+def references_for(user: User) -> dict[str, list[Reference]]:
+    """The candidate's references, and those waiting on the employers the user belongs to."""
+    orgs = Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
+    base = Reference.objects.select_related("engagement", "employer", "candidate")
+    return {
+        "mine": list(base.filter(candidate=user)),
+        "to_write": list(base.filter(employer_id__in=orgs, status=ReferenceStatus.REQUESTED)),
+        "written": list(base.filter(employer_id__in=orgs).exclude(status="requested")),
+    }
+
+
+def public_references(user: User) -> list[Reference]:
+    """Written references the candidate put on their portfolio."""
+    return list(
+        Reference.objects.filter(
+            candidate=user,
+            status=ReferenceStatus.WRITTEN,
+            visibility=ReferenceVisibility.PORTFOLIO,
+        ).select_related("employer", "engagement")
+    )
+
+
+def live_shares(reference: Reference) -> list[ReferenceShare]:
+    now = timezone.now()
+    return [s for s in reference.shares.all() if s.revoked_at is None and s.expires_at > now]

@@ -25,20 +25,23 @@ from django.utils.text import slugify
 from stint.accounts.models import User
 from stint.audit import services as audit
 from stint.core.errors import ConflictError, DomainError, Forbidden, NotFound
-from stint.engagements.models import (
-    Engagement,
-    FollowUpKind,
-    FollowUpOffer,
-    FollowUpStatus,
-    VerifiedSkill,
-)
+from stint.engagements.models import Engagement
 from stint.events import services as events
 from stint.matching.engine import taxonomy
 from stint.notifications.services import notify
 from stint.orgs.models import Membership
 from stint.profiles.models import CandidateProfile, SkillClaim, SkillSource
 from stint.reviews import credentials, rules
-from stint.reviews.models import Credential, Portfolio, Review, SigningKey
+from stint.reviews.models import (
+    Credential,
+    FollowUpKind,
+    FollowUpOffer,
+    FollowUpStatus,
+    Portfolio,
+    Review,
+    SigningKey,
+    VerifiedSkill,
+)
 from stint.reviews.selectors import (
     STAFF,
     access_engagement,

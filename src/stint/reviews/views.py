@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from stint.core.errors import DomainError
 from stint.core.forms import flash_refusal
-from stint.engagements.models import FollowUpStatus
 from stint.reviews import credentials, rules, selectors, services
 from stint.reviews.forms import (
     CredentialRevokeForm,
@@ -22,6 +21,7 @@ from stint.reviews.forms import (
     VerifyCredentialForm,
     VerifySkillsForm,
 )
+from stint.reviews.models import FollowUpStatus
 
 
 def _attach(form: forms.Form, exc: DomainError, skills: list[dict[str, Any]] | None = None) -> None:

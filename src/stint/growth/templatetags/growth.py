@@ -43,6 +43,6 @@ def public_reflections(user: Any) -> list[Any]:
 @register.simple_tag
 def public_references(user: Any) -> list[Any]:
     """`{% public_references owner as references %}` on the portfolio page."""
-    from stint.growth.selectors import public_references as select
+    from stint.reviews.selectors import public_references as select
 
     return select(user)
