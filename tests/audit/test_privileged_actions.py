@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from oauth2_provider.models import AccessToken
 
 from stint.accounts.models import User
 from stint.audit.models import AuditEntry
@@ -24,6 +26,7 @@ from stint.institutions import services as institutions
 from stint.matching.engine import search_skills
 from stint.moderation import services as moderation
 from stint.moderation.models import VerificationDocument
+from stint.oauth import services as oauth
 from stint.opportunities.models import Opportunity
 from stint.orgs import services as orgs
 from stint.orgs.models import Membership, Organisation
@@ -599,6 +602,68 @@ def _payout(r: pytest.FixtureRequest) -> tuple[User | None, Act]:
     return alice, act
 
 
+# --- OAuth apps (stint.oauth) ------------------------------------------------------------------
+
+
+def _oauth_app(r: pytest.FixtureRequest) -> Any:
+    made = oauth.app_register(
+        actor=f(r, "eve"),
+        name="Sync",
+        redirect_uris="https://sync.example/cb",
+        client_type="public",
+    )
+    return made.application
+
+
+def _oauth_app_registered(r: pytest.FixtureRequest) -> tuple[User | None, Act]:
+    eve = f(r, "eve")
+
+    def act() -> Target:
+        made = oauth.app_register(
+            actor=eve, name="Sync", redirect_uris="https://sync.example/cb", client_type="public"
+        )
+        return ("oauth_application", made.application.pk)
+
+    return eve, act
+
+
+def _oauth_app_deleted(r: pytest.FixtureRequest) -> tuple[User | None, Act]:
+    app, eve = _oauth_app(r), f(r, "eve")
+
+    def act() -> Target:
+        oauth.app_delete(actor=eve, application_id=app.pk)
+        return ("oauth_application", app.pk)
+
+    return eve, act
+
+
+def _oauth_grant_given(r: pytest.FixtureRequest) -> tuple[User | None, Act]:
+    app, alice = _oauth_app(r), f(r, "alice")
+
+    def act() -> Target:
+        oauth.grant_record(actor=alice, application=app, scopes=["read"])
+        return ("oauth_application", app.pk)
+
+    return alice, act
+
+
+def _oauth_grant_revoked(r: pytest.FixtureRequest) -> tuple[User | None, Act]:
+    app, alice = _oauth_app(r), f(r, "alice")
+    AccessToken.objects.create(
+        user=alice,
+        application=app,
+        token="audit-test-token",
+        expires=timezone.now() + timedelta(hours=1),
+        scope="read",
+    )
+
+    def act() -> Target:
+        oauth.grant_revoke(actor=alice, application_id=app.pk)
+        return ("oauth_application", app.pk)
+
+    return alice, act
+
+
 PRIVILEGED_ACTIONS: dict[str, Case] = {
     "membership.created": Case(_org_created),
     "membership.role_changed": Case(_role_changed),
@@ -643,6 +708,10 @@ PRIVILEGED_ACTIONS: dict[str, Case] = {
     "money.refund": Case(_escrow_refunded),
     "money.partial_release": Case(_escrow_split),
     "money.payout": Case(_payout),
+    "oauth_app.registered": Case(_oauth_app_registered),
+    "oauth_app.deleted": Case(_oauth_app_deleted),
+    "oauth_grant.given": Case(_oauth_grant_given),
+    "oauth_grant.revoked": Case(_oauth_grant_revoked),
 }
 
 

@@ -21,7 +21,7 @@ from stint.accounts.models import User
 from stint.applications import services as applications
 from stint.applications.models import Application, Offer
 from stint.engagements import services as engagements
-from stint.engagements.models import Engagement, FollowUpOffer
+from stint.engagements.models import Engagement
 from stint.institutions.services import consent_set
 from stint.moderation import services as moderation
 from stint.opportunities import services as opportunities
@@ -30,6 +30,7 @@ from stint.orgs.models import Organisation
 from stint.orgs.services import organisation_create
 from stint.programs import services as program_services
 from stint.programs.models import CreditRecord, Program, ProgramOpportunity
+from stint.reviews.models import FollowUpOffer
 from tests.browser.clicks import click, log_in, patient, see, sign_up
 from tests.browser.conftest import ARTIFACTS
 from tests.personas import PASSWORD as PERSONA_PASSWORD

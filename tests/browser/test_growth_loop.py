@@ -19,14 +19,14 @@ from playwright.sync_api import expect
 from stint.accounts.models import User
 from stint.applications import services as applications
 from stint.applications.models import Application
-from stint.engagements.models import Engagement, VerifiedSkill
-from stint.growth.models import Reference
+from stint.engagements.models import Engagement
 from stint.matching import roadmap as engine_roadmap
 from stint.matching.engine import search_occupations
 from stint.opportunities import services as opportunities
 from stint.orgs.models import Organisation
 from stint.profiles import services as profiles
 from stint.profiles.models import CareerGoal
+from stint.reviews.models import Reference, VerifiedSkill
 from tests.browser.conftest import log_in
 from tests.personas import PASSWORD
 

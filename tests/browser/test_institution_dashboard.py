@@ -12,10 +12,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from stint.accounts.models import User
-from stint.engagements.models import VerifiedSkill
 from stint.institutions.models import Consent
 from stint.orgs.models import InstitutionDomain, Organisation
 from stint.orgs.services import affiliation_link_from_email
+from stint.reviews.models import VerifiedSkill
 from tests.applications.conftest import make_opportunity
 from tests.browser.conftest import log_in
 from tests.institutions.conftest import engage

@@ -183,3 +183,26 @@ def test_disputes_through_the_api(
 
 def test_unauthenticated_is_401(engagement: Engagement, api_for: Any) -> None:
     assert api_for(None).get(BASE).status_code == 401
+
+
+def test_resources_link_to_each_other_and_show_the_money_held(
+    engagement: Engagement, alice: User, bob: User, api_for: Any
+) -> None:
+    """Issue 16: an integrator follows ids, never matches by title: the engagement
+    names its offer, application and posting, when it was funded and what escrow
+    holds; the offer names the engagement it became."""
+    a, b = api_for(alice), api_for(bob)
+    listed = a.get(BASE).json()[0]
+    assert listed["offer_id"] == engagement.offer_id
+    assert listed["application_id"] == engagement.application_id
+    assert listed["opportunity_id"] == engagement.opportunity_id
+    detail = b.get(f"{BASE}/{engagement.pk}").json()
+    assert detail["funded_at"] is not None
+    assert detail["escrow_balance_minor"] == escrow(engagement) > 0
+    application = a.get(f"/api/v1/applications/{engagement.application_id}").json()
+    offers = {o["id"]: o for o in application["offers"]}
+    assert offers[engagement.offer_id]["engagement_id"] == engagement.pk
+    post(a, f"{BASE}/{engagement.pk}/start")
+    a.post(f"{BASE}/{engagement.pk}/submissions", data={"text": "Done"})
+    post(b, f"{BASE}/{engagement.pk}/approval", {"comments": "Thanks"})
+    assert b.get(f"{BASE}/{engagement.pk}").json()["escrow_balance_minor"] == 0

@@ -93,7 +93,8 @@ def test_a_rolled_back_action_sends_nothing(
     services.webhook_endpoint_create(actor=bob, organisation_id=acme.pk, url=receiver.url)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.record("application.received", organisation=acme, resource=acme)
-    assert len(callbacks) == 1  # only run if the transaction commits
+    # the delivery and the event_committed signal: both only run if the transaction commits
+    assert len(callbacks) == 2
     assert receiver.requests == [] and not WebhookDelivery.objects.exists()
 
 

@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from stint.accounts.models import User
 from stint.applications.models import Application, Message, Offer
-from stint.engagements.models import Engagement, FollowUpOffer, VerifiedSkill
+from stint.engagements.models import Engagement
 from stint.institutions import services
 from stint.opportunities.models import Opportunity
 from stint.orgs.models import Affiliation, Organisation
 from stint.orgs.services import organisation_create
 from stint.profiles.models import CandidateProfile, Education
-from stint.reviews.models import Review
+from stint.reviews.models import FollowUpOffer, Review, VerifiedSkill
 from tests.applications.conftest import make_opportunity
 from tests.personas import make_user
 

@@ -121,7 +121,7 @@ def test_dashboard_charts_render(
         "Share of each group completing",
     ):
         assert f">{title}</title>" in html, title
-    assert html.count("<svg") == 7
+    assert html.count("<svg class='chart'") == 7
     assert "<script" not in html.split("</head>")[1]
 
 

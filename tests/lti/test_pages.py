@@ -93,7 +93,7 @@ def taught(
 ) -> dict[str, Any]:
     """Two students launched from the course; sam consents to everything, tom to
     nothing. Both completed the course project; sam has a verified skill."""
-    from stint.engagements.models import FollowUpOffer, VerifiedSkill
+    from stint.reviews.models import FollowUpOffer, VerifiedSkill
     from tests.institutions.conftest import apply_at
 
     for sub, email in (("s-sam", "sam@uni.example.edu"), ("s-tom", "tom@uni.example.edu")):

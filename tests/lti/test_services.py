@@ -196,3 +196,45 @@ def test_staff_queue_grades_from_the_page(
         )
     assert b"1 grade queued" in response.content
     assert len(lms.scores) == 1
+
+
+def test_the_grade_goes_the_moment_the_engagement_is_paid_without_the_sweep(
+    lms: sim.SimulatedPlatform,
+    course: Course,
+    dana: User,
+    project: Opportunity,
+    alice: User,
+    acme: Organisation,
+    bob: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Issue 19: the `engagement.paid` event, once committed, sends the score to
+    the course at once; an event about another engagement sends nothing."""
+    from stint.events import services as events
+
+    services.course_attach(
+        actor=dana, course_id=course.pk, program_id=None, opportunity_ids=[project.pk]
+    )
+    sam = User.objects.get(email="sam@uni.example.edu")
+    engagement = engage(sam, project)  # paid
+    other = engage(alice, make_opportunity(acme, bob, [], title="Elsewhere"))
+    with django_capture_on_commit_callbacks(execute=True):
+        events.record(
+            "engagement.paid",
+            resource=other,
+            organisation=other.employer_id,
+            data={"engagement_id": other.pk, "offer_id": other.offer_id},
+        )
+    assert lms.scores == []
+    with django_capture_on_commit_callbacks(execute=True):
+        events.record(
+            "engagement.paid",
+            resource=engagement,
+            organisation=engagement.employer_id,
+            data={"engagement_id": engagement.pk, "offer_id": engagement.offer_id},
+        )
+    [score] = lms.scores
+    assert score["userId"] == "s-sam" and score["scoreGiven"] == 100
+    assert GradeSent.objects.get(engagement=engagement).times_sent == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert int(tasks.grades_send_due.call()) == 0  # the sweep finds nothing left

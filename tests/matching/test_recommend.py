@@ -202,8 +202,9 @@ def test_employer_follow_up_history_feeds_growth_potential(
     alice: User, acme: Organisation, bob: User, skills
 ) -> None:  # type: ignore[no-untyped-def]
     from stint.applications.models import Offer
-    from stint.engagements.models import Engagement, FollowUpOffer
+    from stint.engagements.models import Engagement
     from stint.matching.engine import employer_stats_for
+    from stint.reviews.models import FollowUpOffer
     from tests.personas import make_user
 
     _candidate(alice, [skills["python"]])

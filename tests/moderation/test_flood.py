@@ -157,3 +157,53 @@ def test_program_proposals_share_one_per_user_limit(
     r = clients["page"].post(url, {"opportunity_id": postings[2].pk, "openings": 1})
     _assert_429(r, api=False)
     assert ProgramOpportunity.objects.filter(program=program).count() == 2
+
+
+@pytest.mark.django_db
+def test_limited_answers_tell_the_quota_left_on_the_api_and_the_page(
+    alice: User,
+    thread: Message,
+    client_for: Callable[[User | None], Client],
+    token_for: Callable[[User], str],
+) -> None:
+    """Issue 16: RateLimit-* headers count down the one per-person window, the
+    refusal still carries them, and unlimited answers carry none."""
+    token = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(alice)}")
+    page = client_for(alice)
+    api_url = f"/api/v1/applications/{thread.application_id}/messages"
+    first = token.post(api_url, {"body": "one"})
+    assert first.status_code == 201
+    assert first["RateLimit-Limit"] == "30"
+    assert first["RateLimit-Remaining"] == "29"
+    assert first["RateLimit-Policy"] == "30;w=600"
+    assert 0 < int(first["RateLimit-Reset"]) <= 600
+    second = page.post(f"/applications/{thread.application_id}/messages/", {"body": "two"})
+    assert second["RateLimit-Remaining"] == "28"  # the page counts in the same window
+    listing = token.get(api_url)
+    assert listing.status_code == 200 and "RateLimit-Limit" not in listing
+    for i in range(28):
+        token.post(api_url, {"body": f"m{i}"})
+    refused = token.post(api_url, {"body": "over"})
+    _assert_429(refused, api=True)
+    assert refused["RateLimit-Remaining"] == "0"
+    assert refused["RateLimit-Reset"] == refused["Retry-After"]
+
+
+def test_every_rate_limited_operation_declares_429() -> None:
+    """The schema names 429 exactly where a service counts a limit."""
+    from stint.api.api import api
+
+    schema = api.get_openapi_schema()
+    limited = {
+        ("post", "/api/v1/applications"),
+        ("post", "/api/v1/applications/{application_id}/messages"),
+        ("post", "/api/v1/reports"),
+        ("post", "/api/v1/programs/{program_id}/opportunities"),
+    }
+    declared = {
+        (method, path)
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+        if 429 in op.get("responses", {}) or "429" in op.get("responses", {})
+    }
+    assert declared == limited

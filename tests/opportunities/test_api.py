@@ -120,8 +120,14 @@ def test_candidates_cannot_create(alice: User, acme: Organisation, api_for) -> N
     assert Opportunity.objects.count() == 0
 
 
-def test_anonymous_callers_are_401(opportunity: Opportunity, api_for) -> None:  # type: ignore[no-untyped-def]
-    assert api_for(None).get("/api/v1/opportunities").status_code == 401
+def test_anonymous_callers_are_401_except_on_public_reads(
+    opportunity: Opportunity, api_for
+) -> None:  # type: ignore[no-untyped-def]
+    visitor = api_for(None)
+    assert visitor.get("/api/v1/saved-opportunities").status_code == 401
+    assert visitor.get("/api/v1/recommendations").status_code == 401
+    # browsing published postings is public, as the page is (tests/api/test_public_reads.py)
+    assert visitor.get("/api/v1/opportunities").status_code == 200
 
 
 def test_browse_returns_total_and_items_with_filters(

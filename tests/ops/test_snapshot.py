@@ -171,3 +171,22 @@ def test_the_change_log_is_pruned_and_idle_processes_rebuild(
     holder.caught_up_at -= (settings.OPS_INDEX_CHANGE_DAYS + 1) * 24 * 3600
     assert holder.ensure() is not None
     assert {str(first.pk), str(second.pk)} <= set(holder.data)  # rebuilt, nothing missed
+
+
+def test_a_snapshot_taken_with_an_empty_change_log_is_adopted(
+    snapdir: Path, alice: User, acme: Organisation
+) -> None:
+    """After a bulk import nothing is in the change log; the snapshot still names a
+    row, so other processes adopt it instead of each rebuilding (issue 18)."""
+    from stint.matching.models import IndexChange
+
+    _opportunity(acme, "Data cleanup", [_skill("python")])
+    IndexChange.objects.all().delete()
+    indexes.reset_all()
+    folder = indexes.snapshot_write()
+    meta = json.loads((folder / "meta.json").read_text())
+    assert meta["holders"]["opportunity"]["last_change"] > 0
+    assert meta["holders"]["opportunity"]["items"] == 1
+    indexes.reset_all()
+    assert indexes.OPPORTUNITIES.load_snapshot() is True
+    assert indexes.CANDIDATES.load_snapshot() is True

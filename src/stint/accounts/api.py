@@ -55,7 +55,9 @@ def tokens(request: HttpRequest) -> list[ApiToken]:
     "/tokens", response={201: TokenCreatedOut, **ERRORS}, summary="Create an API token (shown once)"
 )
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
-    created = services.api_token_create(user=request.user, name=payload.name)
+    created = services.api_token_create(
+        user=request.user, name=payload.name, scopes=payload.scopes, expires_at=payload.expires_at
+    )
     t = created.token
     return Status(
         201,
@@ -66,6 +68,8 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedO
             created_at=t.created_at,
             last_used_at=t.last_used_at,
             revoked_at=t.revoked_at,
+            scopes=t.scopes.split(),
+            expires_at=t.expires_at,
             token=created.secret,
         ),
     )

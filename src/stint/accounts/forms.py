@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.http import HttpRequest
+from oauth2_provider.scopes import get_scopes_backend
 
 from stint.accounts.models import User
 from stint.core.text import validate_single_line
@@ -37,6 +40,26 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=80, label="Token name", help_text="For example: my laptop, a CI job."
     )
+    scopes = forms.MultipleChoiceField(
+        required=False,
+        label="Limit it to",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick none for a token with every right you have.",
+    )
+    expires_in_days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=366,
+        label="Expires after (days)",
+        help_text="Leave empty for a token that works until you revoke it.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The OAuth scopes (stint.oauth.rules), read through DOT's backend: accounts
+        # sits below stint.oauth in the layering.
+        scopes = get_scopes_backend().get_all_scopes()
+        self.fields["scopes"].choices = [(k, f"{k}: {v}") for k, v in scopes.items()]
 
 
 class AccountBasicsForm(forms.Form):

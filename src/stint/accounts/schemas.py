@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from oauth2_provider.scopes import get_scopes_backend
+from pydantic import AwareDatetime
 
 
 class MeOut(Schema):
@@ -26,8 +29,23 @@ class MeIn(Schema):
     is_candidate: bool | None = None
 
 
+# The OAuth scopes (stint.oauth.rules), read through DOT's backend: accounts sits below
+# stint.oauth in the layering. Documented as an enum; the service refuses others (422).
+ScopeName = Annotated[
+    str, Field(json_schema_extra={"enum": list(get_scopes_backend().get_all_scopes())})
+]
+
+
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=80)
+    scopes: list[ScopeName] = Field(
+        [],
+        max_length=10,
+        description="OAuth scopes that limit the token; none: every right you have",
+    )
+    expires_at: AwareDatetime | None = Field(
+        None, description="When the token stops working; none: until revoked"
+    )
 
 
 class TokenOut(Schema):
@@ -37,6 +55,13 @@ class TokenOut(Schema):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    scopes: list[str] = Field(..., description="Empty: every right you have")
+    expires_at: datetime | None
+
+    @staticmethod
+    def resolve_scopes(obj: Any) -> list[str]:
+        value = obj.scopes if not isinstance(obj, dict) else obj["scopes"]
+        return value.split() if isinstance(value, str) else list(value)
 
 
 class TokenCreatedOut(TokenOut):

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stint.accounts import services
@@ -36,7 +39,13 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         token_form = ApiTokenForm(request.POST)
         if token_form.is_valid():
             with apply_domain_error(token_form):
-                created = services.api_token_create(user=user, name=token_form.cleaned_data["name"])
+                days = token_form.cleaned_data.get("expires_in_days")
+                created = services.api_token_create(
+                    user=user,
+                    name=token_form.cleaned_data["name"],
+                    scopes=token_form.cleaned_data.get("scopes") or (),
+                    expires_at=timezone.now() + timedelta(days=days) if days else None,
+                )
                 new_secret = created.secret
                 messages.success(request, "Token created. Copy it now: it will not be shown again.")
                 token_form = ApiTokenForm()

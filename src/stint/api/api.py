@@ -16,7 +16,9 @@ from stint.accounts.api import router as accounts_router
 from stint.api import errors
 from stint.api.auth import AUTH
 from stint.api.parser import StrictJsonParser
+from stint.api.public import visitor
 from stint.applications.api import router as applications_router
+from stint.applications.interview_api import router as interviews_router
 from stint.engagements.api import router as engagements_router
 from stint.events.api import router as events_router
 from stint.growth.api import router as growth_router
@@ -24,6 +26,7 @@ from stint.institutions.api import router as institutions_router
 from stint.lti.api import router as lti_router
 from stint.moderation.api import router as moderation_router
 from stint.notifications.api import router as notifications_router
+from stint.oauth.api import router as oauth_router
 from stint.opportunities.api import router as opportunities_router
 from stint.orgs.api import router as orgs_router
 from stint.payments.api import router as payments_router
@@ -31,6 +34,7 @@ from stint.privacy.api import router as privacy_router
 from stint.profiles.api import router as profiles_router
 from stint.programs.api import router as programs_router
 from stint.reviews.api import router as reviews_router
+from stint.reviews.reference_api import router as references_router
 from stint.sso.api import router as sso_router
 
 
@@ -101,18 +105,25 @@ api = StintAPI(
     version="1",
     description=(
         "The JSON API of Stint, the micro-internship platform. Authenticate with a personal "
-        "token from your account settings (`Authorization: Bearer stint_…`) or a browser session.\n\n"
+        "token from your account settings (`Authorization: Bearer stint_…`), an OAuth app's "
+        "access token (authorization code with PKCE at `/oauth/`; scopes `read`, `write`, "
+        "`payments`, `profile`, `institution`; a missing scope is 403 `insufficient_scope`) "
+        "or a browser session.\n\n"
         "**Errors**: every error answer, on every path under `/api/`, is JSON "
         '`{"detail", "errors": [{"field", "message"}], "code"}`; `code` is machine-readable '
         "(e.g. `not_found`, `unauthenticated`, `rate_limited`, or the rule's own code). "
         "A missing, bad or revoked token is 401. Over a rate limit: 429 with `Retry-After`.\n\n"
+        "**Rate limits**: actions that notify other people (apply, send a message, report, "
+        "propose a program entry) are limited per person, whatever token or session they come "
+        "from; their answers carry `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` "
+        "(seconds) and `RateLimit-Policy` (`<limit>;w=<window seconds>`), and they declare 429.\n\n"
         "**Pages**: paged lists take `page` from 1 (0 or less is 422) and answer `page`, "
         "`pages` and `total`; a page past the last one is an empty page, never another one.\n\n"
         "**Times**: every datetime you send needs a time zone (`Z` or `+02:00`); naive ones "
         "are 422. Amounts are integer minor units, at most 100000000."
     ),
     urls_namespace="api-1",
-    auth=AUTH,
+    auth=[*AUTH, visitor],  # visitor: public reads only (stint.api.public)
     docs_url="/docs",
     openapi_url="/openapi.json",
     parser=StrictJsonParser(),
@@ -134,4 +145,7 @@ api.add_router("/", programs_router, tags=["programs"])
 api.add_router("/", moderation_router, tags=["moderation"])
 api.add_router("/", privacy_router, tags=["privacy"])
 api.add_router("/", growth_router, tags=["growth"])
+api.add_router("/", interviews_router, tags=["growth"])  # moved to applications (ADR 0018)
+api.add_router("/", references_router, tags=["growth"])  # moved to reviews (ADR 0018)
 api.add_router("/", events_router, tags=["events and webhooks"])
+api.add_router("/", oauth_router, tags=["oauth apps"])

@@ -1,25 +1,107 @@
-"""API authentication: a personal token (`Authorization: Bearer stint_…`) or
-the browser session (with CSRF on unsafe methods, as ninja's SessionAuth does)."""
+"""API authentication: a bearer token — a personal token (`stint_…`) or an OAuth access
+token an app got through /oauth/ — or the browser session (with CSRF on unsafe methods,
+as ninja's SessionAuth does).
+
+OAuth tokens are limited by their scopes, checked here for every operation at once:
+`stint.oauth.rules.required_scope` maps the request's method and path to the one scope
+it needs (no operation names its own). A missing scope is 403 `insufficient_scope`
+naming it; a bad, expired or revoked token is 401. Personal tokens may be given scopes
+and an expiry too; without scopes they act, as sessions do, with the person's full rights."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
+from oauth2_provider.oauth2_backends import get_oauthlib_core
 
-from stint.accounts.services import api_token_authenticate
+from stint.accounts.models import User
+from stint.accounts.services import TOKEN_PREFIX, api_token_find
+from stint.core.errors import DomainError
+from stint.oauth.rules import required_scope
+
+API_ROOT = "/api/v1/"
+
+
+class InsufficientScope(DomainError):
+    """403: the app's token was not granted the scope this request needs."""
+
+    status = 403
+
+
+@dataclass(frozen=True)
+class Bearer:
+    """Who a bearer token acts for, and the scopes that limit it."""
+
+    user: User
+    scopes: frozenset[str] | None  # None: a personal token without scopes, all rights
+    client_id: str | None = None
+
+
+def bearer_for(request: HttpRequest, raw: str) -> Bearer | None:
+    """The person behind `raw`, or None for a bad, expired or revoked token (a 401)."""
+    if raw.startswith(TOKEN_PREFIX):
+        personal = api_token_find(raw)
+        if personal is None:
+            return None
+        # A personal token given scopes is limited like an app's; without: all rights.
+        return Bearer(user=personal.user, scopes=frozenset(personal.scopes.split()) or None)
+    # DOT checks the token as its own protected views do: known, not expired, app usable.
+    valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=[])
+    token = getattr(oauth_request, "access_token", None) if valid else None
+    # Client-credentials tokens have no user: Stint's API acts for people only.
+    if token is None or token.user is None or not token.user.is_active:
+        return None
+    return Bearer(
+        user=token.user,
+        scopes=frozenset(token.scope.split()),
+        client_id=token.application.client_id if token.application else None,
+    )
+
+
+def caller_for(request: HttpRequest) -> User | None:
+    """The person a request's `Authorization: Bearer` header acts for (the idempotency
+    keys belong to them), or None."""
+    auth = request.headers.get("Authorization", "")
+    if not auth.lower().startswith("bearer "):
+        return None
+    bearer = bearer_for(request, auth[7:].strip())
+    return bearer.user if bearer else None
+
+
+def check_scope(request: HttpRequest, bearer: Bearer) -> None:
+    if bearer.scopes is None:
+        return
+    path = request.path.removeprefix(API_ROOT)
+    needed = required_scope(request.method or "GET", path)
+    if needed is None:
+        raise InsufficientScope(
+            "not_for_apps",
+            "Scoped tokens cannot make this request: it needs an unscoped personal token "
+            "or the website.",
+        )
+    if needed not in bearer.scopes:
+        raise InsufficientScope(
+            "insufficient_scope",
+            f"This token lacks the `{needed}` scope that this request needs "
+            f"(an app asks for it at /oauth/authorize/).",
+            "scope",
+        )
 
 
 class TokenAuth(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        bearer = bearer_for(request, token)
+        if bearer is None:
+            return None
+        check_scope(request, bearer)
+        request.user = bearer.user
+        return bearer.user
 
 
 class ActiveSessionAuth(SessionAuth):

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
-from stint.accounts.services import api_token_authenticate
+from stint.api.auth import caller_for
 from stint.api.errors import error_body
 from stint.api.models import IdempotentRequest
 
@@ -34,7 +34,7 @@ KEEP = timedelta(hours=24)
 def _caller(request: HttpRequest) -> Any:
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
-        return api_token_authenticate(auth[7:].strip())
+        return caller_for(request)  # a personal or an OAuth app's token
     user = getattr(request, "user", None)
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return None

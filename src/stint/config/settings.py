@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.saml",
     "ninja",
+    "oauth2_provider",  # OAuth 2.0 for third-party apps (stint.oauth)
     "django_tasks",
     "django_tasks_db",
     "stint.core",
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "stint.moderation",
     "stint.privacy",
     "stint.ops",
+    "stint.oauth",
     "stint.api",
     "stint.dashboard",
     "stint.demo",
@@ -95,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "stint.ops.middleware.RequestIdMiddleware",  # request ids in logs, latency for /metrics
+    "stint.core.middleware.RateLimitHeadersMiddleware",  # RateLimit-* on limited actions
     "django.middleware.security.SecurityMiddleware",
     "stint.core.security.SecurityHeadersMiddleware",
     "stint.core.request_context.RequestContextMiddleware",  # the audit log's IP
@@ -222,6 +225,30 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 # On by default in production; off in development so the demo logins work without an
 # authenticator app (set STINT_MFA_REQUIRED=true to try the requirement locally).
 STINT_MFA_REQUIRED = env_bool("STINT_MFA_REQUIRED", PRODUCTION)
+
+# --- OAuth 2.0 for third-party apps (django-oauth-toolkit; stint.oauth, docs/api.md).
+# Scopes are defined once in stint/oauth/rules.py. Authorization code with PKCE (S256 only)
+# for every client; refresh tokens rotate; access tokens expire.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "stint.oauth.scopes.StintScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_ACCESS_TOKEN_EXPIRE_SECONDS", 3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_REFRESH_TOKEN_EXPIRE_SECONDS", 30 * 24 * 3600),
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    # A refresh token used twice means it leaked: the whole family is revoked (RFC 9700).
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only, never "plain"
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # tokens in headers, not URLs
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # only hashes of tokens are stored
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,  # `iss` on redirects (RFC 9207 mix-up)
+    "REQUEST_APPROVAL_PROMPT": "force",  # every authorisation shows the consent page
+    # Native apps redirect to a loopback port chosen at run time (RFC 8252 §7.3).
+    "ALLOW_LOCALHOST_LOOPBACK": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["http", "https"],
+}
 
 # --- Email: console in development, SMTP (EMAIL_URL=smtp://user:pass@host:port) in production.
 EMAIL_URL = env_str("EMAIL_URL", "console://")

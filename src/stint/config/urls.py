@@ -28,6 +28,9 @@ urlpatterns = [
     path("payments/", include("stint.payments.urls")),
     path("reviews/", include("stint.reviews.urls")),
     path("growth/", include("stint.growth.urls")),
+    # Interviews and references moved to their apps (ADR 0018); pages keep their /growth/ addresses.
+    path("growth/", include("stint.reviews.reference_urls")),
+    path("growth/", include("stint.applications.interview_urls")),
     path("institutions/", include("stint.institutions.urls")),
     path("lti/", include("stint.lti.urls")),
     path("programs/", include("stint.programs.urls")),
@@ -36,6 +39,8 @@ urlpatterns = [
     path("privacy/", include("stint.privacy.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # OAuth 2.0 for third-party apps: authorize, token, revoke_token, introspect; developer pages.
+    path("oauth/", include("stint.oauth.urls")),
 ]
 
 handler403 = "stint.core.views.error_403"

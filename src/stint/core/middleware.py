@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from stint.core import ratelimit
 from stint.core.errors import Forbidden, NotFound, RateLimited
 from stint.core.views import error_403, error_404, error_429
 
@@ -82,3 +83,26 @@ class OutOfRangeIdMiddleware:
                     return JsonResponse({"detail": "Not found.", "errors": []}, status=404)
                 return error_404(request)
         return self.get_response(request)
+
+
+class RateLimitHeadersMiddleware:
+    """Tells the caller of a rate-limited action how much of its window is left
+    (`RateLimit-Limit`, `-Remaining`, `-Reset` in seconds, and `-Policy` as
+    `<limit>;w=<window>`, after the IETF httpapi draft), on pages and the API
+    alike, whether the action went through or was refused. The counting itself
+    stays in the service (`core.ratelimit.hit`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        ratelimit.clear_quota()
+        response = self.get_response(request)
+        quota = ratelimit.last_quota()
+        if quota is not None:
+            response["RateLimit-Limit"] = str(quota.limit)
+            response["RateLimit-Remaining"] = str(quota.remaining)
+            response["RateLimit-Reset"] = str(quota.reset)
+            response["RateLimit-Policy"] = f"{quota.limit};w={quota.window}"
+            ratelimit.clear_quota()
+        return response

@@ -8,11 +8,18 @@ running several processes). Limits come from settings as "<count>/<seconds>"
 `core.errors.RateLimited`: pages answer 429 (`core.middleware`), the API 429 in
 its JSON error shape with `code: "rate_limited"`; both send Retry-After.
 Every attempt counts, refused or not: failed attempts are what a flood is made of.
+
+Each counted attempt also leaves the caller's quota for this request
+(`last_quota`); `core.middleware.RateLimitHeadersMiddleware` turns it into
+`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and
+`RateLimit-Policy` headers, so an integrator sees the limit before hitting it.
 """
 
 from __future__ import annotations
 
 import time
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +34,30 @@ ACTIONS: dict[str, str] = {
     "report_create": "STINT_RATE_LIMIT_REPORT",
     "entry_propose": "STINT_RATE_LIMIT_PROPOSAL",
 }
+
+
+@dataclass(frozen=True)
+class Quota:
+    """What one action's window leaves the caller, as the headers tell it."""
+
+    action: str
+    limit: int
+    remaining: int
+    reset: int  # seconds until the window starts again
+    window: int
+
+
+# The quota of the last limited action in this request (services run in the
+# request's own context, so the middleware reads what the service counted).
+_last: ContextVar[Quota | None] = ContextVar("stint_rate_quota", default=None)
+
+
+def last_quota() -> Quota | None:
+    return _last.get()
+
+
+def clear_quota() -> None:
+    _last.set(None)
 
 
 def parse_rate(spec: str) -> tuple[int, int]:
@@ -55,5 +86,7 @@ def hit(action: str, user: Any) -> None:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window + 1)
         count = 1
+    reset = max((bucket + 1) * window - now, 1)
+    _last.set(Quota(action, limit, max(limit - count, 0), reset, window))
     if count > limit:
-        raise RateLimited(retry_after=max((bucket + 1) * window - now, 1))
+        raise RateLimited(retry_after=reset)

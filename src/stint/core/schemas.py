@@ -17,3 +17,5 @@ class ErrorOut(Schema):
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# Operations whose service counts a rate limit (`core.ratelimit.hit`) also declare 429.
+LIMITED_ERRORS = {**ERRORS, 429: ErrorOut}

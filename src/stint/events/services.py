@@ -32,6 +32,7 @@ from stint.core.tasks import enqueue_on_commit
 from stint.events import rules
 from stint.events.models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 from stint.events.selectors import access_delivery, access_endpoint, event_payload
+from stint.events.signals import event_committed
 from stint.orgs.models import Organisation
 from stint.orgs.selectors import access_organisation
 
@@ -69,6 +70,7 @@ def record(
         from stint.events.tasks import event_fan_out
 
         enqueue_on_commit(event_fan_out, event.pk)
+    transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
     return event
 
 

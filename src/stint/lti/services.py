@@ -582,8 +582,11 @@ def grade_send(*, course_id: int, engagement_id: int) -> GradeSent | None:
     return row
 
 
-def grades_due(course_id: int | None = None) -> list[tuple[int, int]]:
-    """(course id, engagement id) pairs whose score must be sent or sent again."""
+def grades_due(
+    course_id: int | None = None, engagement_id: int | None = None
+) -> list[tuple[int, int]]:
+    """(course id, engagement id) pairs whose score must be sent or sent again
+    (of one engagement only when `engagement_id` is given)."""
     due: list[tuple[int, int]] = []
     courses = Course.objects.exclude(lineitems_url="").select_related("platform", "line_item")
     if course_id is not None:
@@ -599,7 +602,10 @@ def grades_due(course_id: int | None = None) -> list[tuple[int, int]]:
         linked = set(
             LtiAccount.objects.filter(platform=course.platform).values_list("user_id", flat=True)
         )
-        for engagement in graded_engagements(course).filter(candidate_id__in=linked):
+        engagements = graded_engagements(course).filter(candidate_id__in=linked)
+        if engagement_id is not None:
+            engagements = engagements.filter(pk=engagement_id)
+        for engagement in engagements:
             score = rules.score_for(
                 mode=course.grade_mode,
                 employer_rating=employer_rating(engagement),

@@ -16,6 +16,20 @@ def grade_send(course_id: int, engagement_id: int) -> bool:
 
 
 @task()
+def grades_send_for(engagement_id: int) -> int:
+    """At once, when an engagement is paid or reviewed: its score to every course
+    that grades it (the sweep below stays the safety net, e.g. for a review's
+    double-blind reveal, which happens later without an event)."""
+    from stint.lti.services import grade_send as send
+    from stint.lti.services import grades_due
+
+    due = grades_due(engagement_id=engagement_id)
+    for course_id, engagement_pk in due:
+        send(course_id=course_id, engagement_id=engagement_pk)
+    return len(due)
+
+
+@task()
 def grades_send_due() -> int:
     """The sweep (ops schedule): every paid engagement in a linked course whose
     score was never sent, or changed since (a re-review), gets a `grade_send`."""

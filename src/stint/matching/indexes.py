@@ -333,6 +333,11 @@ def snapshot_write(root: Path | None = None) -> Path:
     root = root or snapshot_root()
     root.mkdir(parents=True, exist_ok=True)
     for holder in (OPPORTUNITIES, CANDIDATES):
+        if not IndexChange.objects.filter(kind=holder.kind).exists():
+            # A bulk import (seed_scale, a restore) writes no change rows, and a snapshot
+            # must name the row it stopped at to be adopted: mark the log's start.
+            IndexChange.objects.create(kind=holder.kind, object_id=0)
+            holder.reset()
         if holder.index is None:
             holder.build()
         while holder.catch_up():

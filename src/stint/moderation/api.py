@@ -8,7 +8,7 @@ from pydantic import AwareDatetime
 from stint.audit import selectors as audit_selectors
 from stint.audit.models import AuditEntry
 from stint.core.paging import PAGE_QUERY, page_of
-from stint.core.schemas import ERRORS
+from stint.core.schemas import ERRORS, LIMITED_ERRORS
 from stint.moderation import selectors, services
 from stint.moderation.models import Report, VerificationRequest
 from stint.moderation.schemas import (
@@ -125,7 +125,9 @@ def verification_history(request: HttpRequest, org_id: int) -> list[Verification
 
 
 @router.post(
-    "/reports", response={201: ReportOut, **ERRORS}, summary="Report a posting, profile or message"
+    "/reports",
+    response={201: ReportOut, **LIMITED_ERRORS},
+    summary="Report a posting, profile or message",
 )
 def report_create(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
     report = services.report_create(actor=request.user, **payload.dict())

@@ -260,7 +260,8 @@ def org_postings(request: HttpRequest, org_id: int) -> list[PostingSummaryOut]:
 @router.get(
     "/opportunities",
     response={200: BrowseOut, **ERRORS},
-    summary="Browse and search published opportunities",
+    summary="Browse and search published opportunities (no token needed)",
+    openapi_extra={"security": [{}]},  # public: see stint.api.public
 )
 def browse(
     request: HttpRequest,
@@ -302,7 +303,8 @@ def create(request: HttpRequest, payload: OpportunityIn) -> Status[OpportunityDe
 @router.get(
     "/opportunities/{opportunity_id}",
     response={200: OpportunityDetailOut, **ERRORS},
-    summary="One opportunity, with why it matches you",
+    summary="One opportunity, with why it matches you (published ones need no token)",
+    openapi_extra={"security": [{}]},  # public: see stint.api.public
 )
 def detail(request: HttpRequest, opportunity_id: int) -> OpportunityDetailOut:
     o = selectors.access_opportunity(actor=request.user, opportunity_id=opportunity_id)

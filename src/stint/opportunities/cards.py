@@ -169,19 +169,28 @@ def _match_badge(fit: Any) -> SafeString:
 
 
 def recommendation(r: Any, *, request: HttpRequest, csrf_token: str | None) -> SafeString:
-    """One "recommended for you" item (`matching.recommend.Recommendation`): why it
-    matches, whether it is worth the time, and a "not for me" form. Built here
-    rather than in a template: twenty of them were most of the page's CPU."""
+    """One "recommended for you" item (`matching.recommend.Recommendation`): compact
+    (title, match, employer, the first reason) with why it matches and whether it is
+    worth the time on demand, and a "not for me" form. Built here rather than in a
+    template: twenty of them were most of the page's CPU. The "too little history"
+    sentence is left out: the page says it once (`lacks_history`)."""
     o = r.opportunity
+    explanation = list(r.fit.explanation)
+    worth = list(r.worth["sentences"])
+    if lacks_history(r):
+        worth.remove(r.worth["growth_potential"]["sentence"])
     return format_html(
         '<li class="card recommendation" id="rec-{pk}">\n'
         '  <h3><a href="{url}">{title}</a>\n'
         "    {score}</h3>\n"
         "  <p>{employer} · {hours} hours · {mode}</p>\n"
+        "{lead}"
+        '  <details class="more"><summary>Why it matches and is it worth your time</summary>\n'
         "  <p><strong>Why this matches:</strong></p>\n"
         "  <ul>{why}</ul>\n"
         "  <p><strong>Is it worth your time?</strong></p>\n"
         "  <ul>{worth}</ul>\n"
+        "  </details>\n"
         "  {hide}\n"
         "</li>",
         pk=o.pk,
@@ -191,7 +200,15 @@ def recommendation(r: Any, *, request: HttpRequest, csrf_token: str | None) -> S
         employer=o.employer.name,
         hours=o.estimated_hours,
         mode=o.get_work_mode_display(),
-        why=format_html_join("", "<li>{}</li>", ((line,) for line in r.fit.explanation)),
-        worth=format_html_join("", "<li>{}</li>", ((line,) for line in r.worth["sentences"])),
+        lead=format_html('  <p class="lead">{}</p>\n', explanation[0]) if explanation else "",
+        why=format_html_join("", "<li>{}</li>", ((line,) for line in explanation)),
+        worth=format_html_join("", "<li>{}</li>", ((line,) for line in worth)),
         hide=hide_form(o, request, csrf_token, button="Not for me", back=False),
     )
+
+
+def lacks_history(r: Any) -> bool:
+    """The employer has too few finished engagements for a follow-up rate: the same
+    sentence on every such card, so the page states it once instead."""
+    growth = r.worth.get("growth_potential") or {}
+    return growth.get("score") is None and growth.get("sentence") in r.worth["sentences"]

@@ -115,6 +115,12 @@ JOBS: tuple[Job, ...] = (
         "Forget API Idempotency-Keys older than a day.",
     ),
     Job(
+        "oauth.clear_expired_tokens",
+        "stint.oauth.tasks.clear_expired_tokens",
+        DAY,
+        "Delete expired OAuth tokens and codes (REFRESH_TOKEN_EXPIRE_SECONDS after expiry).",
+    ),
+    Job(
         "ops.prune",
         "stint.ops.tasks.prune_history",
         DAY,

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from stint.accounts.models import User
-from stint.core.schemas import ERRORS
+from stint.core.schemas import ERRORS, LIMITED_ERRORS
 from stint.programs import selectors, services
 from stint.programs.models import AllocationRun, CreditRecord, Program, ProgramOpportunity
 from stint.programs.schemas import (
@@ -154,7 +154,7 @@ def entry_list(request: HttpRequest, program_id: int) -> list[EntryOut]:
 
 @router.post(
     "/programs/{program_id}/opportunities",
-    response={201: EntryOut, **ERRORS},
+    response={201: EntryOut, **LIMITED_ERRORS},
     summary="Propose an opportunity (staff), or offer your own (employer)",
 )
 def entry_propose(request: HttpRequest, program_id: int, payload: EntryIn) -> Status[EntryOut]:

@@ -43,6 +43,12 @@ def recommendation_card(context: Any, recommendation: Any) -> str:
     )
 
 
+@register.filter
+def any_lack_history(recommendations: Any) -> bool:
+    """Whether a note once above the cards should replace the per-card sentence."""
+    return any(cards.lacks_history(r) for r in recommendations or ())
+
+
 def _csrf_token(context: Any) -> str | None:
     """The page's token (one masking per page, not one per card)."""
     token = context.get("csrf_token")

@@ -1,0 +1,64 @@
+"""Which scope an API request needs: one table (stint.oauth.rules), no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from stint.oauth import rules
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "scope"),
+    [
+        ("GET", "opportunities", "read"),
+        ("GET", "engagements/7", "read"),
+        ("POST", "applications/3/shortlist", "write"),
+        ("DELETE", "saved-searches/1", "write"),
+        # money, on any method where it is payment data, on writes where it moves money
+        ("GET", "payments/balance", "payments"),
+        ("POST", "payments/payouts", "payments"),
+        ("POST", "orgs/4/payments/setup", "payments"),
+        ("POST", "applications/3/offers", "payments"),
+        ("POST", "offers/9/revision", "payments"),
+        ("POST", "engagements/7/approval", "payments"),
+        ("POST", "engagements/7/split-proposals/2/acceptance", "payments"),
+        ("POST", "engagements/7/dispute/resolution", "payments"),
+        ("POST", "engagements/7/dispute", "write"),  # opening a dispute moves nothing
+        ("GET", "engagements/7/submissions", "read"),
+        # the person's own account
+        ("GET", "me", "profile"),
+        ("PATCH", "profile", "profile"),
+        ("POST", "privacy/exports", "profile"),
+        # universities
+        ("GET", "institutions/2/dashboard", "institution"),
+        ("PUT", "programs/5/my-rankings", "institution"),
+        ("GET", "lti/courses/1", "institution"),
+        # never for apps
+        ("GET", "tokens", None),
+        ("POST", "tokens", None),
+        ("POST", "privacy/account/delete", None),
+        ("POST", "apps", None),
+        ("DELETE", "authorised-apps/3", None),
+        ("GET", "applications", "read"),
+        ("GET", "moderation/reports", None),
+    ],
+)
+def test_each_request_needs_one_scope(method: str, path: str, scope: str | None) -> None:
+    assert rules.required_scope(method, path) == scope
+
+
+def test_a_leading_slash_and_lower_case_method_do_not_matter() -> None:
+    assert rules.required_scope("post", "/payments/payouts") == "payments"
+
+
+def test_prefixes_match_whole_segments() -> None:
+    # "payments-report" is not the payments area, nor "meetings" the account
+    assert rules.required_scope("GET", "payments-report") == "read"
+    assert rules.required_scope("GET", "meetings") == "read"
+
+
+def test_every_scope_a_rule_names_is_defined_and_described() -> None:
+    named = {a.scope for a in rules.AREAS if a.scope is not None} | set(rules.DEFAULT_SCOPES)
+    assert named <= set(rules.SCOPES)
+    assert all(desc.strip() for desc in rules.SCOPES.values())
+    assert rules.unknown_scopes(["read", "admin"]) == ["admin"]
