@@ -34,7 +34,7 @@ def test_one_overflowing_row_does_not_stop_the_funding_retry(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from stint.engagements.services import payments
+    from stint.payments import services as payments
 
     real_fund = payments.escrow_fund
 

@@ -409,7 +409,7 @@ def test_a_failed_charge_is_retried_with_the_same_key(
     alice: User, bob: User, opportunity: Any, monkeypatch: pytest.MonkeyPatch, client_for: Any
 ) -> None:
     """The engagement row commits before the charge, so a retry uses the same key."""
-    from stint.engagements.services import payments
+    from stint.payments import services as payments
     from tests.engagements.conftest import accept_offer
 
     real_fund = payments.escrow_fund
