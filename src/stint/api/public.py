@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-API_ROOT = "/api/v1/"
+from stint.api.auth import API_ROOT
 
 PUBLIC_READS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("GET", re.compile(r"opportunities")),

@@ -593,11 +593,10 @@ def grades_due(
         courses = courses.filter(pk=course_id)
     for course in courses:
         line_item = getattr(course, "line_item", None)
-        sent = (
-            {g.engagement_id: g for g in GradeSent.objects.filter(line_item=line_item)}
-            if line_item
-            else {}
-        )
+        sent_rows = GradeSent.objects.filter(line_item=line_item)
+        if engagement_id is not None:
+            sent_rows = sent_rows.filter(engagement_id=engagement_id)
+        sent = {g.engagement_id: g for g in sent_rows} if line_item else {}
         maximum = line_item.score_maximum if line_item else 100
         linked = set(
             LtiAccount.objects.filter(platform=course.platform).values_list("user_id", flat=True)

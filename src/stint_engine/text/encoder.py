@@ -59,6 +59,17 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def checksum_mismatch(path: Path, expected: str, remedy: str = "") -> str | None:
+    """Why `path` is not the pinned file (its SHA-256 differs), or None. Every shipped
+    model file is checked this way before a byte of it is used."""
+    found = _sha256(path)
+    if found == expected:
+        return None
+    return f"{path.name} has SHA-256 {found}, expected {expected}" + (
+        f": {remedy}" if remedy else ""
+    )
+
+
 def model_dir() -> Path:
     """Where the pinned package keeps the model files (no import of the package:
     its ``__init__`` would pull in sentence-transformers)."""
@@ -138,11 +149,10 @@ class Encoder:
             raise EncoderUnavailable(f"No model files in {directory}")
         if verify:
             for path, expected in ((weights, WEIGHTS_SHA256), (tokenizer_file, TOKENIZER_SHA256)):
-                if (found := _sha256(path)) != expected:
-                    raise EncoderUnavailable(
-                        f"{path.name} has SHA-256 {found}, expected {expected}: "
-                        f"reinstall {PACKAGE}=={PACKAGE_VERSION}"
-                    )
+                if problem := checksum_mismatch(
+                    path, expected, f"reinstall {PACKAGE}=={PACKAGE_VERSION}"
+                ):
+                    raise EncoderUnavailable(problem)
         from tokenizers import Tokenizer
 
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
@@ -318,18 +328,17 @@ def read_linking_overrides(path: Path = LINKING_FILE) -> dict[str, NDArray[np.fl
 
 def load_linking_overrides(path: Path = LINKING_FILE) -> dict[str, NDArray[np.float32]]:
     """The shipped fine-tuned tensors, refused unless their SHA-256 is LINKING_SHA256."""
-    if (found := _sha256(path)) != LINKING_SHA256:
-        raise EncoderUnavailable(
-            f"{path.name} has SHA-256 {found}, expected {LINKING_SHA256}: "
-            "rebuild it with scripts/train_encoder.py"
-        )
+    if problem := checksum_mismatch(
+        path, LINKING_SHA256, "rebuild it with scripts/train_encoder.py"
+    ):
+        raise EncoderUnavailable(problem)
     return read_linking_overrides(path)
 
 
 def verify_linking(path: Path = LINKING_FILE) -> None:
     """Raise EncoderUnavailable when a shipped fine-tuned file is not the checked-in one."""
-    if path.exists() and (found := _sha256(path)) != LINKING_SHA256:
-        raise EncoderUnavailable(f"{path.name} has SHA-256 {found}, expected {LINKING_SHA256}")
+    if path.exists() and (problem := checksum_mismatch(path, LINKING_SHA256)):
+        raise EncoderUnavailable(problem)
 
 
 def linking_weights_sha256() -> str:

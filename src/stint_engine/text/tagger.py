@@ -21,7 +21,6 @@ layer are decoded by Viterbi under BIO constraints (no I without a B before it).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import threading
@@ -91,21 +90,16 @@ def viterbi_bio(scores: NDArray[Any]) -> list[int]:
     return tags[::-1]
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def load_overrides(
     path: Path, expected: str = TAGGER_SHA256
 ) -> tuple[dict[str, NDArray[np.float32]], NDArray[np.float32], NDArray[np.float32]]:
     """The tuned encoder tensors by package name, and the head's weight and bias."""
     if not path.exists():
         raise TaggerUnavailable(f"No tagger file at {path}")
-    if (found := _sha256(path)) != expected:
-        raise TaggerUnavailable(
-            f"{path.name} has SHA-256 {found}, expected {expected}: rebuild it with "
-            "python -m stint_engine_eval.train_token_tagger"
-        )
+    if problem := enc.checksum_mismatch(
+        path, expected, "rebuild it with python -m stint_engine_eval.train_token_tagger"
+    ):
+        raise TaggerUnavailable(problem)
     overrides: dict[str, NDArray[np.float32]] = {}
     with np.load(path) as z:
         for key in z.files:
