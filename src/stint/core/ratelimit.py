@@ -2,8 +2,8 @@
 (`ratelimit.hit("message_send", actor)`), so a page, a session and every API
 token of one person share one counter per action.
 
-Fixed windows in the default Django cache (use a shared one, e.g. Redis, when
-running several processes). Limits come from settings as "<count>/<seconds>"
+Fixed windows, opened by each person's first attempt, in the default Django
+cache (use a shared one, e.g. Redis, when running several processes). Limits come from settings as "<count>/<seconds>"
 (the STINT_RATE_LIMIT_* named in ACTIONS). Over the limit the service raises
 `core.errors.RateLimited`: pages answer 429 (`core.middleware`), the API 429 in
 its JSON error shape with `code: "rate_limited"`; both send Retry-After.
@@ -77,16 +77,24 @@ def hit(action: str, user: Any) -> None:
         return
     limit, window = parse_rate(str(getattr(settings, ACTIONS[action])))
     now = int(time.time())
-    bucket = now // window
-    # Keyed by the user, never by the token or session: tokens are free to create.
-    key = f"stint:rl:{action}:u{user.pk}:{bucket}"
+    # The window opens at this person's first attempt, not at a multiple of
+    # the clock, so a burst is never split in two by a boundary. Its start is
+    # part of the counter's key: caches whose incr resets the timeout (the
+    # database and file caches) still start a fresh count for a new window.
+    who = f"stint:rl:{action}:u{user.pk}"
+    cache.add(f"{who}:start", now, timeout=window)
+    start = cache.get(f"{who}:start")
+    if start is None:  # expired between add and get
+        start = now
+        cache.set(f"{who}:start", now, timeout=window)
+    key = f"{who}:{start}"
     cache.add(key, 0, timeout=window + 1)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window + 1)
         count = 1
-    reset = max((bucket + 1) * window - now, 1)
+    reset = max(int(start) + window - now, 1)
     _last.set(Quota(action, limit, max(limit - count, 0), reset, window))
     if count > limit:
         raise RateLimited(retry_after=reset)
