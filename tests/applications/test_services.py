@@ -406,7 +406,10 @@ def test_on_offer_accepted_is_the_engagement_hook(
     alice: User, bob: User, published_opportunity: Opportunity, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     seen = []
-    monkeypatch.setattr(services, "on_offer_accepted", lambda offer: seen.append(offer.pk))
+    from stint.applications.services import offer_decisions
+
+    # Patched where offer_accept looks it up (the package re-exports it for callers).
+    monkeypatch.setattr(offer_decisions, "on_offer_accepted", lambda offer: seen.append(offer.pk))
     offer = _offered(alice, bob, published_opportunity)
     services.offer_accept(actor=alice, offer_id=offer.pk)
     assert seen == [offer.pk]

@@ -23,7 +23,7 @@ def test_best_match_sorts_by_score_and_puts_excluded_last(
     def fake(user: User, rows: list[Any]) -> list[FitView]:
         return [FitView(scores[o.pk][0], scores[o.pk][1], [], []) for o in rows]
 
-    monkeypatch.setattr(selectors, "fits_for", fake)
+    monkeypatch.setattr(selectors.browsing, "fits_for", fake)
     ranked = selectors.rank_for_candidate(alice, selectors.browse(alice, BrowseQuery()))
     assert [r.opportunity.pk for r in ranked] == [high.pk, low.pk, out.pk]
     assert ranked[-1].excluded_because == ["The dates do not fit"]
@@ -99,13 +99,13 @@ def test_browse_count_is_capped(
 ) -> None:  # type: ignore[no-untyped-def]
     for i in range(4):
         make_opportunity(title=f"Capped work {i}")
-    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
-    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors.browsing, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors.browsing, "PAGE_SIZE", 2)
     result = selectors.browse_page(alice, BrowseQuery())
     assert (result.total, result.total_capped, result.total_display) == (3, True, "3+")
     assert result.page.paginator.num_pages == 2
     body = api_for(alice).get("/api/v1/opportunities").json()
     assert body["total"] == 3 and body["total_capped"] is True
-    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    monkeypatch.setattr(selectors.browsing, "COUNT_CAP", 4)
     result = selectors.browse_page(alice, BrowseQuery())
     assert (result.total, result.total_capped, result.total_display) == (4, False, "4")

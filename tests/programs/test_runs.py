@@ -8,6 +8,8 @@ import pytest
 
 from stint.accounts.models import User
 from stint.applications.models import Application, Offer
+from stint.core.errors import ConflictError
+from stint.matching import allocation as engine_allocation
 from stint.programs import services
 from stint.programs.models import AllocationRun, Placement
 
@@ -48,7 +50,7 @@ def test_rerun_after_changes_and_publish_twice(
     assert second.stats["unmatched_students"][0]["reason"] == "did not rank any project"
 
     # Only the latest run can be published.
-    with pytest.raises(services.ConflictError) as exc:
+    with pytest.raises(ConflictError) as exc:
         services.allocation_publish(actor=dana, run_id=first.pk)
     assert exc.value.code == "run_outdated"
     assert not Offer.objects.exists()
@@ -66,9 +68,9 @@ def test_rerun_after_changes_and_publish_twice(
     program.refresh_from_db()
     assert program.status == "published"
     # No re-run or set-up change after publishing.
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.allocation_run_start(actor=dana, program_id=program.pk)
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.cohort_remove(actor=dana, program_id=program.pk, student_id=sam.pk)
 
 
@@ -99,7 +101,7 @@ def test_a_failed_run_is_recorded(
     def boom(*a: Any, **k: Any) -> Any:
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr(services.engine_allocation, "solve", boom)
+    monkeypatch.setattr(engine_allocation, "solve", boom)
     with pytest.raises(RuntimeError):
         services.allocation_run_execute(run_id=run.pk)
     run.refresh_from_db()

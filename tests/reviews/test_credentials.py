@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -142,9 +143,7 @@ def test_added_or_removed_fields_fail(issued: dict) -> None:  # type: ignore[typ
 def test_signed_by_another_key_fails(issued: dict) -> None:  # type: ignore[type-arg]
     other = Ed25519PrivateKey.generate()
     unsigned = {k: v for k, v in issued.items() if k != "proof"}
-    forged = credentials.sign(
-        unsigned, created=credentials.datetime.now(credentials.UTC), key=other
-    )
+    forged = credentials.sign(unsigned, created=datetime.now(UTC), key=other)
     assert credentials.verify(forged).code == "unknown_key"
     # Even claiming Stint's key id, the signature does not match.
     forged["proof"]["verificationMethod"] = issued["proof"]["verificationMethod"]

@@ -24,6 +24,7 @@ TEACHING_ROLES = ("Instructor", "Administrator", "ContentDeveloper", "Mentor")
 RATING_MAX = 5  # reviews rate 1-5
 MAX_DEPLOYMENTS = 50  # deployment ids per registered platform
 MAX_ATTACHED = 50  # projects attached to one course
+LINE_ITEM_TAG = "stint"  # the tag of the course's one gradebook column for Stint work
 
 
 def _short(role: str) -> str:
