@@ -4,7 +4,9 @@ Run with the project's settings and the benchmark's DATABASE_URL (run.py does):
 - `search_text` for the bulk-inserted opportunities (`seed_scale` bypasses the
   service that fills it), then ANALYZE, so the planner knows the fresh tables;
 - a session for the browsing candidate (Django's test client `force_login`
-  against the same database: the cookie is what a login form would set);
+  against the same database: the cookie is what a login form would set), and
+  sessions for `--visitors` distinct scale candidates written to `--cookies`, one
+  cookie per line, so that the page scenarios are not one person's cached pages;
 - API tokens for `--appliers` scale candidates without applications, and a file of
   (token, opportunity, candidate number) lines: `--per` distinct published public
   opportunities each, every line a different opportunity.
@@ -16,12 +18,14 @@ import argparse
 import json
 import random
 import secrets
+from importlib import import_module
 
 import django
 
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -38,6 +42,8 @@ def main() -> None:
     parser.add_argument("--appliers", type=int, default=3000)
     parser.add_argument("--per", type=int, default=5)
     parser.add_argument("--pairs", required=True)
+    parser.add_argument("--visitors", type=int, default=1000)
+    parser.add_argument("--cookies", help="write one session cookie per visitor here")
     args = parser.parse_args()
 
     refresh_search_text(missing_only=True)
@@ -48,6 +54,24 @@ def main() -> None:
     client = Client()
     client.force_login(browser)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    cookies = []
+    if args.cookies and args.visitors > 0:
+        # The same session a sign-in would make (what `force_login` writes), made directly:
+        # a thousand sign-ins through the client would only measure the hashing.
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        visitors = User.objects.filter(
+            email__endswith=f"@{EMAIL_DOMAIN}", is_candidate=True
+        ).order_by("pk")[: args.visitors]
+        for user in visitors:
+            s = store()
+            s[SESSION_KEY] = str(user.pk)
+            s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            s.save()
+            cookies.append(f"{settings.SESSION_COOKIE_NAME}={s.session_key}")
+        with open(args.cookies, "w") as fh:
+            fh.write("\n".join(cookies) + "\n")
 
     appliers = list(
         User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}", applications__isnull=True)
@@ -89,6 +113,7 @@ def main() -> None:
             {
                 "session_cookie": f"{settings.SESSION_COOKIE_NAME}={session}",
                 "browser": args.browser,
+                "visitors": len(cookies),
                 "appliers": len(appliers),
                 "pairs": len(lines),
                 "published": len(opportunity_ids),

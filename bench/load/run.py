@@ -57,14 +57,15 @@ class Scenario:
     path: str
     target: bool = False  # held to p99 <= 150 ms
     lua: bool = False
+    visitors: bool = False  # each request from the next of many signed-in candidates
 
 
 SCENARIOS = (
     Scenario("bare view", "/bench/bare"),
-    Scenario("browse", "/opportunities/", target=True),
-    Scenario("search ?q=data", "/opportunities/?q=data", target=True),
-    Scenario("recommended (HTML)", "/opportunities/recommended/", target=True),
-    Scenario("recommendations (API)", "/api/v1/recommendations", target=True),
+    Scenario("browse", "/opportunities/", target=True, visitors=True),
+    Scenario("search ?q=data", "/opportunities/?q=data", target=True, visitors=True),
+    Scenario("recommended (HTML)", "/opportunities/recommended/", target=True, visitors=True),
+    Scenario("recommendations (API)", "/api/v1/recommendations", target=True, visitors=True),
     Scenario("apply (API POST)", "/api/v1/applications", lua=True),
 )
 
@@ -78,6 +79,7 @@ class Result:
     requests: int
     errors: int  # non-2xx/3xx plus socket errors
     raw: str = field(repr=False, default="")
+    hits: dict[str, float] = field(default_factory=dict)  # cache -> hit rate in this scenario
 
 
 # --- Processes ---------------------------------------------------------------------------
@@ -146,7 +148,15 @@ class Server:
             "--chdir",
             str(ROOT),
         ]
-        self.env = {**env, "DJANGO_SETTINGS_MODULE": "bench.load.settings"}
+        # Figures summed over the workers, as deploy/gunicorn.conf.py sets up in production.
+        prom = log.parent / "prometheus"
+        shutil.rmtree(prom, ignore_errors=True)
+        prom.mkdir(parents=True)
+        self.env = {
+            **env,
+            "DJANGO_SETTINGS_MODULE": "bench.load.settings",
+            "PROMETHEUS_MULTIPROC_DIR": str(prom),
+        }
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Server:
@@ -233,8 +243,37 @@ def parse_wrk(text: str) -> tuple[float, float, float, int, int]:
     return rps, percentiles[50], percentiles[99], requests, errors
 
 
+def cache_lookups(server: Server) -> dict[tuple[str, str], float]:
+    """(cache, hit|miss) -> count so far, summed over the workers (/metrics in
+    multiprocess mode)."""
+    _, body = _get(server.base + "/metrics", "")
+    found = re.findall(
+        r'^stint_cache_lookups_total\{cache="(\w+)",result="(\w+)"\} ([0-9.e+]+)$',
+        body.decode(),
+        re.M,
+    )
+    return {(c, r): float(v) for c, r, v in found}
+
+
+def hit_rates(
+    before: dict[tuple[str, str], float], after: dict[tuple[str, str], float]
+) -> dict[str, float]:
+    rates = {}
+    for name in sorted({c for c, _ in after}):
+        hits = after.get((name, "hit"), 0) - before.get((name, "hit"), 0)
+        misses = after.get((name, "miss"), 0) - before.get((name, "miss"), 0)
+        if hits + misses:
+            rates[name] = hits / (hits + misses)
+    return rates
+
+
 def run_wrk(
-    server: Server, scenario: Scenario, cookie: str, args: argparse.Namespace, pairs: Path
+    server: Server,
+    scenario: Scenario,
+    cookie: str,
+    args: argparse.Namespace,
+    pairs: Path,
+    cookies: Path | None = None,
 ) -> Result:
     cmd = [
         "wrk",
@@ -248,15 +287,21 @@ def run_wrk(
     if scenario.lua:
         cmd += ["-s", str(HERE / "apply.lua"), server.base + scenario.path]
         cmd += ["--", str(pairs), str(args.threads)]
+    elif scenario.visitors and cookies is not None:
+        cmd += ["-s", str(HERE / "visitors.lua"), server.base + scenario.path]
+        cmd += ["--", str(cookies), str(args.threads)]
     else:
         cmd += ["-H", f"Cookie: {cookie}", server.base + scenario.path]
+    before = cache_lookups(server)
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    hits = hit_rates(before, cache_lookups(server))
     rps, p50, p99, requests, errors = parse_wrk(out)
     console.print(
         f"  {scenario.name:<24} {rps:8.1f} req/s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms"
         + (f"  [red]{errors} errors[/red]" if errors else "")
+        + "".join(f"  {name} hits {rate:.0%}" for name, rate in hits.items())
     )
-    return Result(scenario, rps, p50, p99, requests, errors, out)
+    return Result(scenario, rps, p50, p99, requests, errors, out, hits)
 
 
 # --- One backend ------------------------------------------------------------------------------
@@ -324,8 +369,17 @@ def run_backend(name: str, args: argparse.Namespace, workdir: Path) -> BackendRu
         str(args.candidates),
     )
     pairs = var_dir / "apply_pairs.txt"
+    cookies = var_dir / "visitors.txt" if args.visitors else None
     prepared = subprocess.run(
-        [PYTHON, str(HERE / "prepare.py"), "--pairs", str(pairs)],
+        [
+            PYTHON,
+            str(HERE / "prepare.py"),
+            "--pairs",
+            str(pairs),
+            "--visitors",
+            str(args.visitors),
+            *(["--cookies", str(cookies)] if cookies else []),
+        ],
         env=env,
         cwd=ROOT,
         check=True,
@@ -345,7 +399,7 @@ def run_backend(name: str, args: argparse.Namespace, workdir: Path) -> BackendRu
                 continue
             drain(server)
             time.sleep(args.pause)
-            results.append(run_wrk(server, scenario, cookie, args, pairs))
+            results.append(run_wrk(server, scenario, cookie, args, pairs, cookies))
         load_after = os.getloadavg()[0]
     server_text = (
         f"{args.connections} connections, gunicorn {args.workers} workers × "
@@ -369,6 +423,10 @@ def _verdict(r: Result) -> str:
     return "met" if r.p99_ms <= TARGET_P99_MS else "**missed**"
 
 
+def _hits(r: Result) -> str:
+    return ", ".join(f"{name} {rate:.0%}" for name, rate in r.hits.items()) or "–"
+
+
 def rich_table(run: BackendRun) -> Table:
     bare = _bare(run)
     table = Table(title=f"{run.name}: {run.server}")
@@ -381,6 +439,7 @@ def rich_table(run: BackendRun) -> Table:
         "p99 × bare",
         "errors",
         "p99 ≤ 150 ms",
+        "cache hits",
     ):
         table.add_column(col, justify="left" if col == "scenario" else "right")
     for r in run.results:
@@ -393,6 +452,7 @@ def rich_table(run: BackendRun) -> Table:
             f"{r.p99_ms / bare.p99_ms:.1f}" if bare else "",
             str(r.errors),
             _verdict(r).replace("*", ""),
+            _hits(r),
         )
     return table
 
@@ -426,7 +486,15 @@ def markdown(runs: list[BackendRun], args: argparse.Namespace, command: str) -> 
         "DEBUG off, settings `bench.load.settings` (the project's settings, "
         "with `/bench/bare` added). Client: "
         f"`wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency`, "
-        "logged in as a demo candidate (session cookie) for pages; the apply scenario "
+        + (
+            f"each request of the page and recommendation scenarios from the next of "
+            f"{args.visitors:,} distinct signed-in scale candidates "
+            "(`bench/load/visitors.lua`; cache hits: the share of ranked-recommendation and "
+            "card look-ups the cache answered, from `/metrics` summed over the workers); "
+            if args.visitors
+            else "logged in as a demo candidate (session cookie) for pages; "
+        )
+        + "the apply scenario "
         "POSTs `/api/v1/applications` with Bearer tokens, every request a different "
         "opportunity (`bench/load/apply.lua`). Measurement starts only when every "
         "worker's matching indexes are built. Target: p99 ≤ 150 ms for browse, search "
@@ -444,8 +512,8 @@ def markdown(runs: list[BackendRun], args: argparse.Namespace, command: str) -> 
             f"before the scenarios, {run.load[1]:.1f} after (2 CPUs; anything above 2 "
             "means other work competed with the server and wrk).",
             "",
-            "| scenario | path | req/s | p50 ms | p99 ms | p50 × bare | p99 × bare | errors | p99 ≤ 150 ms |",
-            "|---|---|--:|--:|--:|--:|--:|--:|---|",
+            "| scenario | path | req/s | p50 ms | p99 ms | p50 × bare | p99 × bare | errors | p99 ≤ 150 ms | cache hits |",
+            "|---|---|--:|--:|--:|--:|--:|--:|---|---|",
         ]
         for r in run.results:
             lines.append(
@@ -456,7 +524,7 @@ def markdown(runs: list[BackendRun], args: argparse.Namespace, command: str) -> 
                     if bare
                     else " | "
                 )
-                + f" | {r.errors} | {_verdict(r)} |"
+                + f" | {r.errors} | {_verdict(r)} | {_hits(r)} |"
             )
         lines.append("")
     return "\n".join(lines) + "\n"
@@ -474,6 +542,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn threads each")
     parser.add_argument("--pause", type=float, default=2.0, help="seconds between scenarios")
+    parser.add_argument(
+        "--visitors",
+        type=int,
+        default=1000,
+        help="distinct signed-in candidates for the page scenarios (0: one demo candidate)",
+    )
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--only", nargs="*", help="first words of scenarios to run")
     parser.add_argument("--workdir", help="keep databases here (default: a temporary dir)")

@@ -29,6 +29,12 @@ def test_nobody_needs_one_while_the_requirement_is_off() -> None:
     assert not rules.mfa_required(enabled=False, is_platform_admin=True, employer_roles=["owner"])
 
 
+def test_an_organisations_server_app_never_needs_one() -> None:
+    assert not rules.mfa_required(
+        enabled=True, is_platform_admin=False, employer_roles=["admin"], is_app=True
+    )
+
+
 def test_setup_is_missing_only_when_required_and_absent() -> None:
     assert rules.mfa_setup_missing(required=True, has_second_factor=False)
     assert not rules.mfa_setup_missing(required=True, has_second_factor=True)

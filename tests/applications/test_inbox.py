@@ -3,6 +3,7 @@ newest first, with unread marks that clear when the thread is opened."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -66,3 +67,38 @@ def test_api_inbox_for_the_candidate_and_outsiders(
     assert api_for(carol).get("/api/v1/messages").json() == []
     assert "No messages yet" in client_for(carol).get("/applications/inbox/").content.decode()
     assert api_for(None).get("/api/v1/messages").status_code == 401
+
+
+def test_an_open_thread_refreshes_itself_and_only_for_its_people(
+    alice: User, bob: User, carol: User, threads: Any, client_for: Any
+) -> None:
+    """Issue 17 item 8: the application page asks for its thread every 15 s (htmx);
+    a reply sent meanwhile shows, and reading it that way marks it read."""
+    a, _ = threads
+    page = client_for(alice)
+    html = page.get(f"/applications/{a.pk}/").content.decode()
+    assert f'hx-get="/applications/{a.pk}/thread/"' in html and 'hx-trigger="every 15s"' in html
+    message_send(actor=bob, application_id=a.pk, body="Tuesday works too.")
+    part = page.get(f"/applications/{a.pk}/thread/")
+    assert part.status_code == 200
+    assert "Tuesday works too." in part.content.decode()
+    assert "<html" not in part.content.decode()  # the thread alone, not a page
+    assert "1 new" not in page.get("/applications/inbox/").content.decode()  # read now
+    assert client_for(carol).get(f"/applications/{a.pk}/thread/").status_code == 404
+    assert client_for(None).get(f"/applications/{a.pk}/thread/").status_code == 302
+
+
+def test_the_bell_refreshes_itself(alice: User, bob: User, threads: Any, client_for: Any) -> None:
+    from stint.notifications.services import notify
+
+    page = client_for(alice)
+    html = page.get("/dashboard/").content.decode()
+    assert 'hx-get="/notifications/badge/"' in html and 'hx-trigger="every 30s"' in html
+    before = page.get("/notifications/badge/").content.decode()
+    notify(user=alice, kind="message.received", title="A new message")
+    after = page.get("/notifications/badge/").content.decode()
+    count = int(re.search(r'class="badge"[^>]*>(\d+)<', after).group(1))  # type: ignore[union-attr]
+    previous = re.search(r'class="badge"[^>]*>(\d+)<', before)
+    assert count == (int(previous.group(1)) if previous else 0) + 1
+    assert 'id="notification-badge"' in after and 'hx-get="/notifications/badge/"' in after
+    assert client_for(None).get("/notifications/badge/").status_code == 286  # stop polling

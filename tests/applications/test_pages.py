@@ -45,7 +45,7 @@ def test_candidate_pages(
     page = client_for(alice)
     r = page.get("/applications/")
     assert r.status_code == 200
-    assert b"Data cleanup" in r.content and b"500.00 USD" in r.content and b"1 unread" in r.content
+    assert b"Data cleanup" in r.content and b"$500.00" in r.content and b"1 unread" in r.content
     r = page.get(f"/applications/{a.pk}/")
     assert b"Accept the offer" in r.content and b"Welcome aboard soon" in r.content
     assert b"Shortlist" not in r.content
@@ -170,7 +170,7 @@ def test_partials_for_the_dashboard_and_opportunity_pages(
     html = render_to_string(
         "applications/_dashboard_candidate.html", {"cd": selectors.dashboard_candidate(alice)}
     )
-    assert "Offers waiting for your answer" in html and "500.00 USD" in html
+    assert "Offers waiting for your answer" in html and "$500.00" in html
     html = render_to_string(
         "applications/_dashboard_employer.html", {"rows": selectors.dashboard_employer(bob)}
     )

@@ -664,6 +664,27 @@ def _oauth_grant_revoked(r: pytest.FixtureRequest) -> tuple[User | None, Act]:
     return alice, act
 
 
+def _server_app_registered(r: pytest.FixtureRequest) -> tuple[User | None, Act]:
+    bob, acme = f(r, "bob"), f(r, "acme")
+
+    def act() -> Target:
+        oauth.server_app_register(actor=bob, organisation_id=acme.pk, name="ATS", role="member")
+        return ("organisation", acme.pk)
+
+    return bob, act
+
+
+def _server_app_deleted(r: pytest.FixtureRequest) -> tuple[User | None, Act]:
+    bob, acme = f(r, "bob"), f(r, "acme")
+    made = oauth.server_app_register(actor=bob, organisation_id=acme.pk, name="ATS", role="member")
+
+    def act() -> Target:
+        oauth.server_app_delete(actor=bob, application_id=made.app.application.pk)
+        return ("organisation", acme.pk)
+
+    return bob, act
+
+
 PRIVILEGED_ACTIONS: dict[str, Case] = {
     "membership.created": Case(_org_created),
     "membership.role_changed": Case(_role_changed),
@@ -712,6 +733,8 @@ PRIVILEGED_ACTIONS: dict[str, Case] = {
     "oauth_app.deleted": Case(_oauth_app_deleted),
     "oauth_grant.given": Case(_oauth_grant_given),
     "oauth_grant.revoked": Case(_oauth_grant_revoked),
+    "oauth_server_app.registered": Case(_server_app_registered),
+    "oauth_server_app.deleted": Case(_server_app_deleted),
 }
 
 

@@ -74,6 +74,6 @@ def test_credits_csv_escapes_every_person_written_cell(
     )
     r = client_for(dana).get(f"/programs/{program.pk}/credits.csv")
     assert r.status_code == 200
-    rows = list(csv.reader(io.StringIO(r.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))
     assert rows[1][1] == "'" + HOSTILE
     assert rows[1][2].startswith("'@cmd")

@@ -105,6 +105,10 @@ def test_other_institutions_staff_see_none_of_our_students(
         ).decode()
         assert "sam@uni" not in csv_body and "tom@uni" not in csv_body
         assert "paul@poly" in csv_body
+        # The API answers the same file when asked for CSV (issue 16 item 8).
+        as_csv = api.get(f"/api/v1/institutions/{poly.pk}/reports/{table}", HTTP_ACCEPT="text/csv")
+        assert as_csv["Content-Type"].startswith("text/csv")
+        assert b"".join(as_csv.streaming_content).decode() == csv_body
         html = page.get(f"/institutions/{poly.pk}/staff/reports/{table}/").content.decode()
         assert "sam@uni" not in html and "paul@poly" in html
 

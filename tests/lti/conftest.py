@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import responses
 from django.test import Client
 from django.utils import timezone
 
@@ -32,8 +31,9 @@ def uni_domain(uni: Organisation) -> InstitutionDomain:
 
 @pytest.fixture
 def lms(db: None) -> Iterator[sim.SimulatedPlatform]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield sim.SimulatedPlatform(django=Client(), mock=mock)
+    lms = sim.SimulatedPlatform(django=Client())
+    yield lms
+    lms.close()
 
 
 @pytest.fixture

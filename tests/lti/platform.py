@@ -1,19 +1,26 @@
 """A simulated LMS: its own RSA key and JWKS, signed id_tokens, an OAuth2 token
 endpoint that checks the tool's signed client assertion against the tool's own
 /lti/jwks.json, and NRPS and AGS endpoints that record what they receive.
-Its HTTP side is served through `responses` (requests is what PyLTI1p3 uses)."""
+
+Its HTTP side is a real server on loopback (one per test process, started on
+import), so PyLTI1p3 talks to it over sockets as it would to Canvas or Moodle. The
+server thread never touches the database (the test's transaction is not visible
+to another connection): the platform reads the tool's JWKS over the test client
+when it is set up, and caches it as real platforms do."""
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
-import responses
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
@@ -21,7 +28,52 @@ from jwcrypto.jwk import JWK
 
 from stint.lti import rules
 
-ISSUER = "https://lms.example.edu"
+Answer = tuple[int, dict[str, str], str]
+
+
+@dataclass
+class Received:
+    """One request as the platform's endpoints read it."""
+
+    url: str
+    headers: dict[str, str]
+    body: str
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        url = f"{ISSUER}{self.path}"
+        route = current.routes.get((self.command, url.split("?")[0])) if current else None
+        if route is None:
+            status, headers, text = 404, {}, "{}"
+        else:
+            status, headers, text = route(Received(url, dict(self.headers.items()), body))
+        data = text.encode()
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet test output
+        return
+
+
+def _serve() -> str:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True, name="simulated-lms").start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+current: SimulatedPlatform | None = None  # the platform the server answers for
+
+ISSUER = _serve()
 CLIENT_ID = "stint-tool-1"
 DEPLOYMENT = "deployment-1"
 AUTH_URL = f"{ISSUER}/auth"
@@ -53,7 +105,6 @@ def rsa_pem() -> tuple[str, dict[str, Any]]:
 @dataclass
 class SimulatedPlatform:
     django: Client  # to fetch the tool's JWKS, as a platform would over HTTP
-    mock: responses.RequestsMock
     private_pem: str = ""
     public_jwk: dict[str, Any] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)
@@ -62,26 +113,38 @@ class SimulatedPlatform:
     nrps_requests: list[dict[str, str]] = field(default_factory=list)
     lineitems: list[dict[str, Any]] = field(default_factory=list)
     scores: list[dict[str, Any]] = field(default_factory=list)
+    routes: dict[tuple[str, str], Callable[[Received], Answer]] = field(default_factory=dict)
+    tool_keys: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        global current
         self.private_pem, self.public_jwk = rsa_pem()
-        m = self.mock
-        m.add_callback(responses.GET, JWKS_URL, callback=self._jwks)
-        m.add_callback(responses.POST, TOKEN_URL, callback=self._token)
-        m.add_callback(responses.GET, MEMBERS_URL, callback=self._members)
-        m.add_callback(responses.GET, LINEITEMS_URL, callback=self._lineitems_get)
-        m.add_callback(responses.POST, LINEITEMS_URL, callback=self._lineitems_post)
+        self.tool_keys = self.django.get("/lti/jwks.json").json()["keys"]
+        self.routes.update(
+            {
+                ("GET", JWKS_URL): self._jwks,
+                ("POST", TOKEN_URL): self._token,
+                ("GET", MEMBERS_URL): self._members,
+                ("GET", LINEITEMS_URL): self._lineitems_get,
+                ("POST", LINEITEMS_URL): self._lineitems_post,
+            }
+        )
+        current = self
+
+    def close(self) -> None:
+        global current
+        if current is self:
+            current = None
 
     # --- the platform's HTTP endpoints -------------------------------------------------
 
-    def _jwks(self, request: Any) -> tuple[int, dict[str, str], str]:
+    def _jwks(self, request: Received) -> Answer:
         return 200, {"Content-Type": "application/json"}, json.dumps({"keys": [self.public_jwk]})
 
-    def _token(self, request: Any) -> tuple[int, dict[str, str], str]:
+    def _token(self, request: Received) -> Answer:
         form = {k: v[0] for k, v in parse_qs(request.body).items()}
-        tool_keys = self.django.get("/lti/jwks.json").json()["keys"]
         header = jwt.get_unverified_header(form["client_assertion"])
-        match = [k for k in tool_keys if k["kid"] == header.get("kid")]
+        match = [k for k in self.tool_keys if k["kid"] == header.get("kid")]
         if not match or form.get("grant_type") != "client_credentials":
             return 401, {}, json.dumps({"error": "invalid_client"})
         try:
@@ -101,32 +164,32 @@ class SimulatedPlatform:
         body = {"access_token": token, "token_type": "Bearer", "expires_in": 3600}
         return 200, {"Content-Type": "application/json"}, json.dumps(body)
 
-    def _authorised(self, request: Any) -> bool:
+    def _authorised(self, request: Received) -> bool:
         auth = request.headers.get("Authorization", "")
         return auth.startswith("Bearer ") and auth[7:] in self.tokens
 
-    def _members(self, request: Any) -> tuple[int, dict[str, str], str]:
+    def _members(self, request: Received) -> Answer:
         if not self._authorised(request):
             return 401, {}, "{}"
         self.nrps_requests.append({"accept": request.headers.get("Accept", "")})
         body = {"id": MEMBERS_URL, "context": {"id": "course-7"}, "members": self.members}
         return 200, {"Content-Type": "application/json"}, json.dumps(body)
 
-    def _lineitems_get(self, request: Any) -> tuple[int, dict[str, str], str]:
+    def _lineitems_get(self, request: Received) -> Answer:
         if not self._authorised(request):
             return 401, {}, "[]"
         return 200, {"Content-Type": "application/json"}, json.dumps(self.lineitems)
 
-    def _lineitems_post(self, request: Any) -> tuple[int, dict[str, str], str]:
+    def _lineitems_post(self, request: Received) -> Answer:
         if not self._authorised(request):
             return 401, {}, "{}"
         item = json.loads(request.body)
         item["id"] = f"{LINEITEMS_URL}/{len(self.lineitems) + 1}"
         self.lineitems.append(item)
-        self.mock.add_callback(responses.POST, item["id"] + "/scores", callback=self._score)
+        self.routes[("POST", item["id"] + "/scores")] = self._score
         return 201, {"Content-Type": "application/json"}, json.dumps(item)
 
-    def _score(self, request: Any) -> tuple[int, dict[str, str], str]:
+    def _score(self, request: Received) -> Answer:
         if not self._authorised(request):
             return 401, {}, "{}"
         body = json.loads(request.body)

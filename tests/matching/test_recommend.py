@@ -3,6 +3,7 @@ current as things change (through the change log), degraded while building."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -317,3 +318,26 @@ def test_a_large_index_is_kept_out_of_the_garbage_collectors_walk(
         assert gc.get_freeze_count() > before
     finally:
         gc.unfreeze()
+
+
+def _lookups(cache_name: str, result: str) -> float:
+    from stint.core import metrics
+
+    found = re.search(
+        rf'stint_cache_lookups_total\{{cache="{cache_name}",result="{result}"\}} ([0-9.e+]+)',
+        metrics.render(),
+    )
+    return float(found.group(1)) if found else 0.0
+
+
+def test_the_ranked_cache_counts_its_hits_and_misses(
+    alice: User, acme: Organisation, skills
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18 item 9: the load benchmark reports hit rates from these counters."""
+    _candidate(alice, [skills["python"]])
+    _opportunity(acme, "Data cleanup", [skills["python"]])
+    misses, hits = _lookups("ranked", "miss"), _lookups("ranked", "hit")
+    recommendations_for(alice)
+    recommendations_for(alice)
+    assert _lookups("ranked", "miss") == misses + 1
+    assert _lookups("ranked", "hit") == hits + 1

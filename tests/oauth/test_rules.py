@@ -41,6 +41,12 @@ from stint.oauth import rules
         ("DELETE", "authorised-apps/3", None),
         ("GET", "applications", "read"),
         ("GET", "moderation/reports", None),
+        ("GET", "orgs/4/server-apps", None),
+        ("DELETE", "server-apps/2", None),
+        ("GET", "orgs/4/members", "read"),
+        ("GET", "orgs/4/receipts", "payments"),
+        ("GET", "receipts/12", "payments"),
+        ("GET", "payments/statement", "payments"),
     ],
 )
 def test_each_request_needs_one_scope(method: str, path: str, scope: str | None) -> None:
@@ -62,3 +68,11 @@ def test_every_scope_a_rule_names_is_defined_and_described() -> None:
     assert named <= set(rules.SCOPES)
     assert all(desc.strip() for desc in rules.SCOPES.values())
     assert rules.unknown_scopes(["read", "admin"]) == ["admin"]
+
+
+def test_a_server_app_may_ask_for_what_its_role_allows() -> None:
+    assert rules.server_app_scopes("member", "employer") == ("read", "write")
+    assert rules.server_app_scopes("admin", "employer") == ("read", "write", "payments")
+    assert rules.server_app_scopes("member", "institution") == ("read", "write", "institution")
+    assert rules.server_app_scopes("owner", "employer") == ()  # never an owner
+    assert all(s in rules.SCOPES for r in rules.SERVER_APP_ROLES.values() for s in r)

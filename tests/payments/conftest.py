@@ -6,6 +6,10 @@ from typing import Any
 import pytest
 
 from stint.accounts.models import User
+from stint.core.money import Money
+from stint.orgs.models import Organisation
+from stint.payments import services
+from stint.payments.models import LedgerTransaction
 from stint.payments.providers import sandbox
 from tests.payments.helpers import payout_ready
 
@@ -27,3 +31,15 @@ def alice(alice: User) -> User:
     so her payouts are sent; tests of held payouts use a candidate who has not."""
     payout_ready(alice)
     return alice
+
+
+@pytest.fixture
+def world(acme: Organisation, alice: User) -> dict[str, LedgerTransaction]:
+    """One funded and released engagement: a receipt for Acme, an earning for Alice."""
+    fund = services.escrow_fund(
+        ref="engagement:1", employer_id=acme.pk, fee=Money(10_000, "USD"), idempotency_key="f"
+    )
+    release = services.escrow_release(
+        ref="engagement:1", candidate_id=alice.pk, idempotency_key="r"
+    )
+    return {"fund": fund, "release": release}

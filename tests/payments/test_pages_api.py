@@ -11,22 +11,11 @@ from stint.accounts.models import User
 from stint.core.money import Money
 from stint.orgs.models import Organisation
 from stint.payments import services
-from stint.payments.models import LedgerTransaction, Payout
+from stint.payments.models import Payout
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2026
-
-
-@pytest.fixture
-def world(acme: Organisation, alice: User) -> dict[str, LedgerTransaction]:
-    fund = services.escrow_fund(
-        ref="engagement:1", employer_id=acme.pk, fee=Money(10_000, "USD"), idempotency_key="f"
-    )
-    release = services.escrow_release(
-        ref="engagement:1", candidate_id=alice.pk, idempotency_key="r"
-    )
-    return {"fund": fund, "release": release}
 
 
 def test_candidate_sees_balance_and_requests_a_payout_by_api(

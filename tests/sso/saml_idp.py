@@ -13,12 +13,12 @@ import threading
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote_plus, urlsplit
 from xml.etree import ElementTree
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 from onelogin.saml2.constants import OneLogin_Saml2_Constants as C
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
@@ -49,7 +49,7 @@ class LoopbackSamlIdP:
             .sign(self.key, hashes.SHA256())
         )
         self.next_subject = "u-2001"
-        self.next_attributes: dict[str, str] = {}
+        self.next_attributes: dict[str, str | list[str]] = {}  # a list: several values
         self.spoil: str | None = None  # "tampered" | "audience" | "expired"
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -76,6 +76,7 @@ class LoopbackSamlIdP:
     <md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">
       <ds:X509Data><ds:X509Certificate>{self.cert_b64}</ds:X509Certificate></ds:X509Data>
     </ds:KeyInfo></md:KeyDescriptor>
+    <md:SingleLogoutService Binding="{C.BINDING_HTTP_REDIRECT}" Location="{self.base}/slo"/>
     <md:SingleSignOnService Binding="{C.BINDING_HTTP_REDIRECT}" Location="{self.base}/sso"/>
   </md:IDPSSODescriptor>
 </md:EntityDescriptor>"""
@@ -95,8 +96,11 @@ class LoopbackSamlIdP:
         attributes = "".join(
             f'<saml:Attribute Name="{html.escape(k)}" '
             f'NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">'
-            f'<saml:AttributeValue xsi:type="xs:string">{html.escape(v)}</saml:AttributeValue>'
-            "</saml:Attribute>"
+            + "".join(
+                f'<saml:AttributeValue xsi:type="xs:string">{html.escape(one)}</saml:AttributeValue>'
+                for one in ([v] if isinstance(v, str) else v)
+            )
+            + "</saml:Attribute>"
             for k, v in self.next_attributes.items()
         )
         assertion_id = "_a" + secrets.token_hex(16)
@@ -117,6 +121,28 @@ class LoopbackSamlIdP:
             signed_xml = signed_xml.replace(self.next_subject, "u-mallory")
         response = f"""<samlp:Response xmlns:samlp="{SAMLP}" xmlns:saml="{SAML}" ID="_r{secrets.token_hex(16)}" Version="2.0" IssueInstant="{_when(now)}" Destination="{acs}" InResponseTo="{request_id}"><saml:Issuer>{self.entity_id}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>{signed_xml}</samlp:Response>"""
         return base64.b64encode(response.encode()).decode(), acs
+
+    def logout_request(
+        self, destination: str, name_id: str, *, signed: bool = True
+    ) -> dict[str, str]:
+        """The query of an IdP-initiated LogoutRequest (HTTP-Redirect binding), signed
+        over `SAMLRequest=…&SigAlg=…` with the IdP's key as the binding says."""
+        now = dt.datetime.now(dt.UTC)
+        xml = (
+            f'<samlp:LogoutRequest xmlns:samlp="{SAMLP}" xmlns:saml="{SAML}" '
+            f'ID="_l{secrets.token_hex(16)}" Version="2.0" IssueInstant="{_when(now)}" '
+            f'Destination="{html.escape(destination)}" '
+            f'NotOnOrAfter="{_when(now + dt.timedelta(minutes=5))}">'
+            f"<saml:Issuer>{self.entity_id}</saml:Issuer>"
+            f"<saml:NameID>{html.escape(name_id)}</saml:NameID></samlp:LogoutRequest>"
+        )
+        saml_request = base64.b64encode(zlib.compress(xml.encode())[2:-4]).decode()
+        query = {"SAMLRequest": saml_request, "SigAlg": C.RSA_SHA256}
+        if signed:
+            signed_part = "&".join(f"{k}={quote_plus(v)}" for k, v in query.items())
+            signature = self.key.sign(signed_part.encode(), padding.PKCS1v15(), hashes.SHA256())
+            query["Signature"] = base64.b64encode(signature).decode()
+        return query
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         idp = self

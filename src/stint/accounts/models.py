@@ -43,6 +43,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     is_candidate = models.BooleanField(default=False)
+    # An organisation's server app (stint.oauth "server apps"): signs in only with OAuth
+    # client credentials, never with a password; its second factor was its registrar's.
+    is_app = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         default=False, help_text="Platform admin: may use the admin site."

@@ -14,12 +14,15 @@ MFA_SETUP_MESSAGE = (
 )
 
 
-def mfa_required(*, enabled: bool, is_platform_admin: bool, employer_roles: Iterable[str]) -> bool:
+def mfa_required(
+    *, enabled: bool, is_platform_admin: bool, employer_roles: Iterable[str], is_app: bool = False
+) -> bool:
     """Must this person have a second factor? Platform admins and the owners and
     admins of employers (who fund escrow and release money) must, while the
     requirement is switched on (STINT_MFA_REQUIRED). Candidates and institution
-    staff may choose it."""
-    if not enabled:
+    staff may choose it. An organisation's server app has none: the admin who
+    registered it proved theirs then, and its client secret is its only key."""
+    if not enabled or is_app:
         return False
     return is_platform_admin or bool(MONEY_ROLES & set(employer_roles))
 

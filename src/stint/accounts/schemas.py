@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 from oauth2_provider.scopes import get_scopes_backend
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, ConfigDict
 
 
 class MeOut(Schema):
@@ -37,6 +37,12 @@ ScopeName = Annotated[
 
 
 class TokenIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"name": "ci", "scopes": ["read"], "expires_at": "2027-01-31T00:00:00Z"}]
+        }
+    )
+
     name: str = Field(..., min_length=1, max_length=80)
     scopes: list[ScopeName] = Field(
         [],

@@ -65,7 +65,10 @@ def mfa_required_for(user: User) -> bool:
             )
         )
     return rules.mfa_required(
-        enabled=enabled, is_platform_admin=user.is_staff, employer_roles=employer_roles
+        enabled=enabled,
+        is_platform_admin=user.is_staff,
+        employer_roles=employer_roles,
+        is_app=user.is_app,
     )
 
 

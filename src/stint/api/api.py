@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 from pydantic import BaseModel
 
 from stint.accounts.api import router as accounts_router
@@ -72,11 +73,73 @@ def _schema_classes(api: NinjaAPI) -> list[type[BaseModel]]:
     return found
 
 
+# The noun an area's own operations start with, dropped from their operationIds so
+# that `applications.application_list` reads `applications.list` (issue 16, item 7).
+AREA_NOUNS = {
+    "applications": "application",
+    "engagements": "engagement",
+    "institutions": "institution",
+    "notifications": "notification",
+    "orgs": "org",
+    "profiles": "profile",
+    "programs": "program",
+}
+
+
+def operation_id(view_func: Any) -> str:
+    """`<area>.<action>`: the app that owns the endpoint and the endpoint function's
+    own (hand-chosen) name, the one place operationIds come from."""
+    area = view_func.__module__.split(".")[1]  # stint.<area>.api
+    action = view_func.__name__
+    noun = AREA_NOUNS.get(area)
+    if noun and action.startswith(noun + "_"):
+        action = action.removeprefix(noun + "_")
+    return f"{area}.{action}"
+
+
+# Each router's tag and what its area is for, in the users' words (the order the
+# reference shows them in). A router mounted with a tag missing here fails at import.
+TAGS = {
+    "accounts": "Who you are, your roles, and the personal API tokens your scripts use.",
+    "organisations": "Employers and institutions: members and roles, invitations, student "
+    "email domains, and verification by a platform admin.",
+    "single sign-on": "An institution's OpenID Connect or SAML sign-on for its students.",
+    "profiles": "A candidate's profile: skills with levels from the ESCO taxonomy, career "
+    "goals, education, availability and a resume parsed into suggested skills.",
+    "opportunities": "Paid projects: employers draft and publish postings; candidates browse, "
+    "search (no token needed for public postings), save, hide and get recommendations.",
+    "applications": "Applying, the employer's ranked applicants, shortlists, offers and "
+    "counter-offers, message threads and interviews.",
+    "notifications": "What happened that concerns you, and how you want to hear of it.",
+    "engagements": "The work once an offer is accepted: milestones, submissions, approval "
+    "releasing escrow, cancellation, split proposals, disputes and time logs.",
+    "payments": "Candidates' balances, payouts and payout set-up; employers' payment methods.",
+    "reviews": "Double-blind reviews, reputation, verified skills, portfolios, Open Badges "
+    "3.0 credentials anyone can verify, follow-up offers, references and outcomes.",
+    "institutions": "Career services: students' consent, declared groups, the dashboard and "
+    "reports, endorsed postings and roster imports.",
+    "lti": "Stint inside a learning platform (LTI 1.3): platforms, courses, rosters, grades.",
+    "programs": "Cohort programs: students and employers rank each other and a stable "
+    "matching allocates projects; credit records.",
+    "moderation": "Reports, employer verification requests, postings held for review and the "
+    "audit log (platform admins).",
+    "privacy": "Your data: a zip export of everything, and deleting your account.",
+    "growth": "Growing from the work: tailoring, explore mode, career roadmaps, learning "
+    "goals, mid-point feedback, reflections and connections.",
+    "events and webhooks": "The events feed to catch up from a cursor, and signed webhooks "
+    "an organisation subscribes to.",
+    "oauth apps": "OAuth apps you register, and the apps you have allowed to act for you.",
+}
+
+
 class StintAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI document is built once per path prefix: routes are fixed
     at import, and building the document walks every schema (over a second per call)."""
 
     _openapi_cache: dict[str, OpenAPISchema]
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation_id(operation.view_func)
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -96,7 +159,9 @@ class StintAPI(NinjaAPI):
                         for name, found in twice.items()
                     )
                 )
-            cache[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+            schema = super().get_openapi_schema(path_prefix=path_prefix)
+            schema["tags"] = [{"name": name, "description": text} for name, text in TAGS.items()]
+            cache[path_prefix] = schema
         return cache[path_prefix]
 
 
@@ -145,7 +210,7 @@ api.add_router("/", programs_router, tags=["programs"])
 api.add_router("/", moderation_router, tags=["moderation"])
 api.add_router("/", privacy_router, tags=["privacy"])
 api.add_router("/", growth_router, tags=["growth"])
-api.add_router("/", interviews_router, tags=["growth"])  # moved to applications (ADR 0018)
-api.add_router("/", references_router, tags=["growth"])  # moved to reviews (ADR 0018)
+api.add_router("/", interviews_router, tags=["applications"])  # ADR 0018
+api.add_router("/", references_router, tags=["reviews"])  # ADR 0018
 api.add_router("/", events_router, tags=["events and webhooks"])
 api.add_router("/", oauth_router, tags=["oauth apps"])

@@ -1,6 +1,7 @@
 """API authentication: a bearer token — a personal token (`stint_…`) or an OAuth access
-token an app got through /oauth/ — or the browser session (with CSRF on unsafe methods,
-as ninja's SessionAuth does).
+token an app got through /oauth/ —, an app's allauth session (`X-Session-Token`, from
+/_allauth/app/v1/ sign-up and sign-in), or the browser session (with CSRF on unsafe
+methods, as ninja's SessionAuth does).
 
 OAuth tokens are limited by their scopes, checked here for every operation at once:
 `stint.oauth.rules.required_scope` maps the request's method and path to the one scope
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.headless.contrib.ninja.security import XSessionTokenAuth
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
@@ -52,11 +54,19 @@ def bearer_for(request: HttpRequest, raw: str) -> Bearer | None:
     # DOT checks the token as its own protected views do: known, not expired, app usable.
     valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=[])
     token = getattr(oauth_request, "access_token", None) if valid else None
-    # Client-credentials tokens have no user: Stint's API acts for people only.
-    if token is None or token.user is None or not token.user.is_active:
+    if token is None:
+        return None
+    # Client-credentials tokens have no user in DOT: they act as the organisation's
+    # server app, the member that owns the application (stint.oauth server apps).
+    user = token.user
+    if user is None and token.application is not None:
+        app = token.application
+        if app.authorization_grant_type == app.GRANT_CLIENT_CREDENTIALS and app.user.is_app:
+            user = app.user
+    if user is None or not user.is_active:
         return None
     return Bearer(
-        user=token.user,
+        user=user,
         scopes=frozenset(token.scope.split()),
         client_id=token.application.client_id if token.application else None,
     )
@@ -109,7 +119,7 @@ class ActiveSessionAuth(SessionAuth):
         # A caller who sends a token is judged by the token alone: a bad or revoked
         # token is a 401, not a CSRF failure of a session it never meant to use (and
         # never a fall-back to a browser session riding along).
-        if request.headers.get("Authorization"):
+        if request.headers.get("Authorization") or request.headers.get("X-Session-Token"):
             return None
         # No session cookie: nothing to authenticate, so no CSRF to check (401).
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
@@ -123,4 +133,22 @@ class ActiveSessionAuth(SessionAuth):
         return user
 
 
-AUTH = [TokenAuth(), ActiveSessionAuth()]
+class AppSessionAuth(XSessionTokenAuth):
+    """An app's allauth session (`X-Session-Token`, from /_allauth/app/v1/: sign-up,
+    email verification, sign-in): acts with the person's full rights, as a browser
+    session does, without cookies or CSRF. Apps usually trade it for a scoped
+    personal token (`POST /api/v1/tokens`)."""
+
+    # The schema names the header, as for any API key (allauth's class leaves it out).
+    openapi_in = "header"
+    openapi_name = "X-Session-Token"
+    openapi_description = "An app's allauth session, from /_allauth/app/v1/ (sign-up, sign-in)"
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = super().__call__(request)
+        if user is None or not getattr(user, "is_active", False):
+            return None
+        return user
+
+
+AUTH = [TokenAuth(), AppSessionAuth(), ActiveSessionAuth()]

@@ -108,7 +108,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Forbidden)
     def forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
         return api.create_response(
-            request, error_body(str(exc) or "Forbidden.", code="forbidden"), status=403
+            request,
+            # A subclass may name its reason (accounts.mfa.MfaRequired: `mfa_required`).
+            error_body(str(exc) or "Forbidden.", code=getattr(exc, "code", "forbidden")),
+            status=403,
         )
 
     @api.exception_handler(PermissionDenied)

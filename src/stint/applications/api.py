@@ -32,7 +32,7 @@ from stint.applications.schemas import (
 )
 from stint.applications.views import attachment_response
 from stint.core.errors import ConflictError, DomainError, NotFound
-from stint.core.schemas import ERRORS, LIMITED_ERRORS
+from stint.core.schemas import ERRORS, LIMITED_ERRORS, RESUME_TYPES, download
 from stint.matching.engine import fits_about
 from stint.matching.recommend import suggested_candidates
 from stint.opportunities import rules as opportunity_rules
@@ -153,6 +153,10 @@ def _invite(i: ApplyInvite) -> InviteOut:
 def application_submit(
     request: HttpRequest, payload: ApplicationIn
 ) -> Status[ApplicationDetailOut]:
+    """Apply to a published posting with a tailored note and answers to its screening
+    questions. Candidates only; your own employer's posting is 422 `own_opportunity`, a
+    closed posting 409 `not_open`, applying twice 409 `already_applied`. Rate-limited per
+    person (429 with `Retry-After`)."""
     try:
         a = services.application_submit(
             actor=request.user,
@@ -178,6 +182,7 @@ def application_submit(
     "/applications", response={200: list[ApplicationOut], **ERRORS}, summary="Your applications"
 )
 def application_list(request: HttpRequest) -> list[ApplicationOut]:
+    """Your applications as a candidate, newest first, with their status."""
     return [
         _application(a, a.unread or 0) for a in selectors.applications_of_candidate(request.user)
     ]
@@ -189,6 +194,8 @@ def application_list(request: HttpRequest) -> list[ApplicationOut]:
     summary="One application (its candidate or the employer's team)",
 )
 def application_get(request: HttpRequest, application_id: int) -> ApplicationDetailOut:
+    """One application with its offers. Its candidate or a member of the posting's employer;
+    anyone else gets 404."""
     a = selectors.access_application(actor=request.user, application_id=application_id)
     return _detail(a, request.user)
 
@@ -199,6 +206,8 @@ def application_get(request: HttpRequest, application_id: int) -> ApplicationDet
     summary="Your inbox: every application thread with a message, newest first",
 )
 def inbox(request: HttpRequest) -> list[InboxThreadOut]:
+    """Your inbox: every application thread with a message, newest first, with unread counts.
+    Candidates and employers alike."""
     user = request.user
     return [
         InboxThreadOut(
@@ -225,6 +234,8 @@ def inbox(request: HttpRequest) -> list[InboxThreadOut]:
     summary="Employer: the applicant's profile, resume link and portfolio",
 )
 def applicant_get(request: HttpRequest, application_id: int) -> ApplicantOut:
+    """The applicant's profile, resume link and public portfolio, for the posting's employer.
+    Members of that employer only (404 otherwise)."""
     a, profile = selectors.access_applicant(actor=request.user, application_id=application_id)
     slug = selectors.public_portfolio_slug(a.candidate)
     return ApplicantOut(
@@ -237,10 +248,13 @@ def applicant_get(request: HttpRequest, application_id: int) -> ApplicantOut:
 @router.get(
     "/applications/{application_id}/candidate/resume",
     response={200: None, **ERRORS},
+    openapi_extra=download(*RESUME_TYPES),
     url_name="applicant_resume",
     summary="Employer: download the applicant's resume",
 )
 def applicant_resume(request: HttpRequest, application_id: int) -> FileResponse:
+    """Download the applicant's resume file (PDF, Word or plain text) as they uploaded it. Members of the
+    posting's employer only; no resume is 404."""
     _, profile = selectors.access_applicant(actor=request.user, application_id=application_id)
     return resume_response(profile)
 
@@ -251,6 +265,8 @@ def applicant_resume(request: HttpRequest, application_id: int) -> FileResponse:
     summary="Candidate: withdraw",
 )
 def application_withdraw(request: HttpRequest, application_id: int) -> ApplicationOut:
+    """Withdraw your application. The candidate only; an application already decided or hired
+    is 409."""
     return _application(
         services.application_withdraw(actor=request.user, application_id=application_id)
     )
@@ -260,6 +276,9 @@ def application_withdraw(request: HttpRequest, application_id: int) -> Applicati
     "/offers/{offer_id}/accept", response={200: OfferOut, **ERRORS}, summary="Candidate: accept"
 )
 def offer_accept(request: HttpRequest, offer_id: int) -> OfferOut:
+    """Accept an offer: an engagement is created and the employer is asked to fund escrow. The
+    candidate only; an offer no longer open or expired is 409 (`offer_expired`), and so is a
+    posting with no openings left (`no_openings`)."""
     return _offer(services.offer_accept(actor=request.user, offer_id=offer_id))
 
 
@@ -267,6 +286,8 @@ def offer_accept(request: HttpRequest, offer_id: int) -> OfferOut:
     "/offers/{offer_id}/decline", response={200: OfferOut, **ERRORS}, summary="Candidate: decline"
 )
 def offer_decline(request: HttpRequest, offer_id: int) -> OfferOut:
+    """Decline an offer, with an optional reason. The candidate only; an offer no longer open
+    is 409."""
     return _offer(services.offer_decline(actor=request.user, offer_id=offer_id))
 
 
@@ -276,6 +297,8 @@ def offer_decline(request: HttpRequest, offer_id: int) -> OfferOut:
     summary="Candidate: propose another fee, with a message (the offer stays open)",
 )
 def offer_counter(request: HttpRequest, offer_id: int, payload: OfferCounterIn) -> OfferOut:
+    """Propose another fee with a message; the offer stays open for the employer to revise. The
+    candidate only; a missing fee is 422 `fee_required`."""
     return _offer(
         services.offer_counter(
             actor=request.user,
@@ -292,6 +315,8 @@ def offer_counter(request: HttpRequest, offer_id: int, payload: OfferCounterIn) 
     summary="Employer: withdraw an unanswered offer",
 )
 def offer_withdraw(request: HttpRequest, offer_id: int) -> OfferOut:
+    """Withdraw an offer the candidate has not answered. Members of the employer only; an
+    answered offer is 409."""
     return _offer(services.offer_withdraw(actor=request.user, offer_id=offer_id))
 
 
@@ -301,6 +326,9 @@ def offer_withdraw(request: HttpRequest, offer_id: int) -> OfferOut:
     summary="Employer: revise an unanswered offer (fee, dates, scope)",
 )
 def offer_revise(request: HttpRequest, offer_id: int, payload: OfferRevisionIn) -> OfferOut:
+    """Change an unanswered offer's fee, dates or scope; the candidate is told. Members of the
+    employer only; a fee under the floor or a due date before the start is 422 naming the
+    field."""
     require_second_factor(request.user)  # a confirmed offer is charged on acceptance
     return _offer(services.offer_revise(actor=request.user, offer_id=offer_id, **payload.dict()))
 
@@ -314,6 +342,8 @@ def offer_revise(request: HttpRequest, offer_id: int, payload: OfferRevisionIn) 
     summary="Employer: applicants, best fit first",
 )
 def applicant_list(request: HttpRequest, opportunity_id: int) -> list[ApplicationOut]:
+    """A posting's applicants, best fit first, with their scores and status. Members of the
+    posting's employer only (404 otherwise)."""
     o = selectors.access_opportunity_as_employer(actor=request.user, opportunity_id=opportunity_id)
     return _for_employer(
         list(selectors.applicants_ranked(o).select_related("opportunity__employer"))
@@ -328,6 +358,9 @@ def applicant_list(request: HttpRequest, opportunity_id: int) -> list[Applicatio
 def applicant_bulk(
     request: HttpRequest, opportunity_id: int, payload: BulkIn
 ) -> list[ApplicationOut]:
+    """Shortlist or decline several applicants of a posting in one go. All or nothing: if one
+    cannot be moved, none is (409), and an empty or too long list is 422. Members of the
+    employer only."""
     done = services.applications_bulk(
         actor=request.user,
         opportunity_id=opportunity_id,
@@ -344,6 +377,8 @@ def applicant_bulk(
     summary="Employer: shortlist",
 )
 def application_shortlist(request: HttpRequest, application_id: int) -> ApplicationOut:
+    """Shortlist an applicant. Members of the posting's employer only; an application not in
+    review is 409 `not_in_review`."""
     return _for_employer(
         [services.application_shortlist(actor=request.user, application_id=application_id)]
     )[0]
@@ -357,6 +392,8 @@ def application_shortlist(request: HttpRequest, application_id: int) -> Applicat
 def application_decline(
     request: HttpRequest, application_id: int, payload: DeclineIn
 ) -> ApplicationOut:
+    """Decline an applicant, with an optional kind reason they will read. Members of the
+    posting's employer only; an application already decided is 409."""
     return _for_employer(
         [
             services.application_decline(
@@ -372,6 +409,9 @@ def application_decline(
     summary="Employer: make an offer",
 )
 def offer_make(request: HttpRequest, application_id: int, payload: OfferIn) -> Status[OfferOut]:
+    """Make an offer to an applicant: fee (integer minor units, at least the pay floor), dates
+    and scope. Members of the posting's employer only; an open offer already there is 409
+    `offer_exists`, a closed posting 409 `not_open`."""
     require_second_factor(request.user)  # a confirmed offer is charged on acceptance
     offer = services.offer_make(actor=request.user, application_id=application_id, **payload.dict())
     return Status(201, _offer(offer))
@@ -385,6 +425,8 @@ def offer_make(request: HttpRequest, application_id: int, payload: OfferIn) -> S
 def invite_create(
     request: HttpRequest, opportunity_id: int, payload: InviteIn
 ) -> Status[InviteOut]:
+    """Invite a candidate to apply to a published posting, with a message. Members of the
+    posting's employer only; a closed posting is 409 `not_open`."""
     invite = services.apply_invite_create(
         actor=request.user,
         opportunity_id=opportunity_id,
@@ -400,6 +442,8 @@ def invite_create(
     summary="How quickly an employer answers applicants",
 )
 def response_stats(request: HttpRequest, org_id: int) -> ResponseStatsOut:
+    """How quickly and how often an employer answers applicants, as shown to candidates. Any
+    signed-in person; an unknown employer is 404."""
     org = Organisation.objects.filter(pk=org_id, kind=OrgKind.EMPLOYER).first()
     if org is None:
         raise NotFound("No such employer.")
@@ -423,6 +467,8 @@ def response_stats(request: HttpRequest, org_id: int) -> ResponseStatsOut:
     summary="The application's thread (marks it read)",
 )
 def message_list(request: HttpRequest, application_id: int) -> list[MessageOut]:
+    """The messages of an application's thread, oldest first; reading marks them read. Its
+    candidate or the employer's team only (404 otherwise)."""
     a = selectors.access_application(actor=request.user, application_id=application_id)
     out = [_message(m, request.user) for m in selectors.thread_of(a)]
     services.thread_mark_read(actor=request.user, application_id=a.pk)
@@ -440,6 +486,9 @@ def message_send(
     payload: Form[MessageIn],
     attachment: UploadedFile | None = File(None),  # noqa: B008
 ) -> Status[MessageOut]:
+    """Send a message in an application's thread, optionally with one attachment (multipart).
+    Its candidate or the employer's team; a closed thread is 409 `thread_closed`, an empty
+    or too long body 422. Rate-limited per person (429 with `Retry-After`)."""
     m = services.message_send(
         actor=request.user, application_id=application_id, body=payload.body, attachment=attachment
     )
@@ -449,10 +498,12 @@ def message_send(
 @router.get(
     "/applications/{application_id}/messages/{message_id}/attachment",
     response={200: None, **ERRORS},
+    openapi_extra=download("application/octet-stream"),
     url_name="application_attachment",
     summary="Download a message's attachment",
 )
 def message_attachment(request: HttpRequest, application_id: int, message_id: int) -> FileResponse:
+    """Download a message's attachment. People in the thread only (404 otherwise)."""
     return attachment_response(request.user, application_id, message_id)
 
 
@@ -462,6 +513,9 @@ def message_attachment(request: HttpRequest, application_id: int, message_id: in
     summary="Employer: candidates who fit and have not applied yet",
 )
 def suggested(request: HttpRequest, opportunity_id: int, k: int = 10) -> SuggestedCandidatesOut:
+    """Candidates who fit a posting and have not applied yet, best first, each with why, to
+    invite. Members of the posting's employer only; 409 `suggestions_unavailable` when there
+    is nothing to match on yet."""
     opportunity = selectors.access_opportunity_as_employer(
         actor=request.user, opportunity_id=opportunity_id
     )

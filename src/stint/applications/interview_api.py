@@ -1,5 +1,5 @@
-"""The interviews API (mounted with the "growth" tag, where it was first published;
-operation ids are kept from then so that clients see no change)."""
+"""The interviews API: part of applications (ADR 0018); its operationIds, once kept
+from the growth area, are `applications.interview_*` since issue 16 item 7."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from stint.applications.schemas import (
 )
 from stint.applications.selectors import interview_ics
 from stint.core.errors import NotFound
-from stint.core.schemas import ERRORS
+from stint.core.schemas import ERRORS, download
 
 router = Router()
 
@@ -67,9 +67,9 @@ def _note(n: InterviewNote) -> NoteOut:
     "/interviews",
     response={200: list[InterviewOut], **ERRORS},
     summary="Your interviews",
-    operation_id="stint_growth_api_interview_list",
 )
 def interview_list(request: HttpRequest) -> list[InterviewOut]:
+    """Your interviews, as a candidate or as a member of an employer, soonest first."""
     out = []
     for i in selectors.interviews_for(request.user):
         interview, side = selectors.access_interview(actor=request.user, interview_id=i.pk)
@@ -81,11 +81,13 @@ def interview_list(request: HttpRequest) -> list[InterviewOut]:
     "/applications/{application_id}/interviews",
     response={201: InterviewOut, **ERRORS},
     summary="Employer: offer interview times to a shortlisted applicant",
-    operation_id="stint_growth_api_interview_propose",
 )
 def interview_propose(
     request: HttpRequest, application_id: int, payload: InterviewIn
 ) -> Status[InterviewOut]:
+    """Offer interview times to a shortlisted applicant, with a title and a meeting link or
+    place. Members of the posting's employer only; an application not shortlisted is 409,
+    times in the past or a bad time zone 422."""
     interview = interviews.interview_propose(
         actor=request.user, application_id=application_id, **payload.dict()
     )
@@ -96,9 +98,10 @@ def interview_propose(
     "/interviews/{interview_id}",
     response={200: InterviewOut, **ERRORS},
     summary="One interview",
-    operation_id="stint_growth_api_interview_get",
 )
 def interview_get(request: HttpRequest, interview_id: int) -> InterviewOut:
+    """One interview, with the times offered and the one picked. Its candidate or the
+    employer's team (404 otherwise)."""
     interview, side = selectors.access_interview(actor=request.user, interview_id=interview_id)
     return _interview(interview, side)
 
@@ -107,9 +110,10 @@ def interview_get(request: HttpRequest, interview_id: int) -> InterviewOut:
     "/interviews/{interview_id}/pick",
     response={200: InterviewOut, **ERRORS},
     summary="Pick one of the times offered",
-    operation_id="stint_growth_api_interview_pick",
 )
 def interview_pick(request: HttpRequest, interview_id: int, payload: PickIn) -> InterviewOut:
+    """Pick one of the times offered. The candidate only; a time that was not offered is 422
+    `slot_not_offered`, a cancelled interview 409."""
     interviews.interview_pick(
         actor=request.user, interview_id=interview_id, slot_id=payload.slot_id
     )
@@ -121,11 +125,11 @@ def interview_pick(request: HttpRequest, interview_id: int, payload: PickIn) -> 
     "/interviews/{interview_id}/reschedule",
     response={200: InterviewOut, **ERRORS},
     summary="Offer new times, with a reason (either side)",
-    operation_id="stint_growth_api_interview_reschedule",
 )
 def interview_reschedule(
     request: HttpRequest, interview_id: int, payload: RescheduleIn
 ) -> InterviewOut:
+    """Offer new times, with a reason. Either side; a cancelled interview is 409 `cancelled`."""
     interviews.interview_reschedule(actor=request.user, interview_id=interview_id, **payload.dict())
     interview, side = selectors.access_interview(actor=request.user, interview_id=interview_id)
     return _interview(interview, side)
@@ -135,11 +139,12 @@ def interview_reschedule(
     "/interviews/{interview_id}/cancel",
     response={200: InterviewOut, **ERRORS},
     summary="Cancel, with a reason (either side)",
-    operation_id="stint_growth_api_interview_cancel",
 )
 def interview_cancel(
     request: HttpRequest, interview_id: int, payload: InterviewCancelIn
 ) -> InterviewOut:
+    """Cancel an interview, with a reason the other side reads. Either side; an interview
+    already cancelled is 409."""
     interviews.interview_cancel(
         actor=request.user, interview_id=interview_id, reason=payload.reason
     )
@@ -150,10 +155,12 @@ def interview_cancel(
 @router.get(
     "/interviews/{interview_id}/calendar.ics",
     response={200: None, **ERRORS},
+    openapi_extra=download("text/calendar"),
     summary="The interview's calendar file (RFC 5545)",
-    operation_id="stint_growth_api_interview_calendar",
 )
 def interview_calendar(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """The interview as a calendar file (`text/calendar`, RFC 5545) to add to any calendar.
+    Either side; 404 until a time has been picked."""
     interview, _ = selectors.access_interview(actor=request.user, interview_id=interview_id)
     content = interview_ics(interview)
     if content is None:
@@ -167,9 +174,10 @@ def interview_calendar(request: HttpRequest, interview_id: int) -> HttpResponse:
     "/interviews/{interview_id}/notes",
     response={200: list[NoteOut], **ERRORS},
     summary="Employer: the team's private notes",
-    operation_id="stint_growth_api_note_list",
 )
 def note_list(request: HttpRequest, interview_id: int) -> list[NoteOut]:
+    """The employer team's private notes on an interview; the candidate never sees them.
+    Members of the employer only."""
     interview, _ = selectors.access_interview(
         actor=request.user, interview_id=interview_id, side="employer"
     )
@@ -180,9 +188,10 @@ def note_list(request: HttpRequest, interview_id: int) -> list[NoteOut]:
     "/interviews/{interview_id}/notes",
     response={201: NoteOut, **ERRORS},
     summary="Employer: add a private note and a 1-4 'would recommend'",
-    operation_id="stint_growth_api_note_add",
 )
 def note_add(request: HttpRequest, interview_id: int, payload: NoteIn) -> Status[NoteOut]:
+    """Add a private note to an interview with a 1-4 'would recommend'. Members of the employer
+    only; an empty note is 422 `empty_note`."""
     note = interviews.interview_note_add(
         actor=request.user, interview_id=interview_id, **payload.dict()
     )

@@ -4,8 +4,10 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, ConfigDict
 
+from stint.applications.models import ApplicationStatus, InterviewStatus, OfferStatus
+from stint.core.schemas import one_of
 from stint.profiles.schemas import ProfileOut
 
 
@@ -15,6 +17,18 @@ class AnswerIn(Schema):
 
 
 class ApplicationIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "opportunity_id": 42,
+                    "note": "I built a churn model for a student society last term; happy to share it.",
+                    "answers": [{"question_id": 7, "text": "Yes, 10 hours a week until May."}],
+                }
+            ]
+        }
+    )
+
     opportunity_id: int
     note: str = Field("", max_length=5000)
     answers: list[AnswerIn] = Field(default_factory=list, max_length=50)
@@ -32,7 +46,7 @@ class OfferOut(Schema):
     engagement_id: int | None = Field(
         None, description="The engagement this offer became once accepted (null before)"
     )
-    status: str
+    status: one_of(OfferStatus)
     fee_minor: int
     currency: str
     scope: str
@@ -57,7 +71,7 @@ class ApplicationOut(Schema):
     employer: str
     candidate_id: int
     candidate_name: str
-    status: str
+    status: one_of(ApplicationStatus)
     note: str
     decline_reason: str
     fit_score: float | None
@@ -106,6 +120,12 @@ class BulkIn(Schema):
 
 
 class OfferIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"fee_minor": 60000, "start_date": "2027-02-01", "due_date": "2027-03-31"}]
+        }
+    )
+
     fee_minor: int | None = Field(
         None, gt=0, description="Defaults to the opportunity's fee; at least its pay floor"
     )
@@ -222,7 +242,7 @@ class InterviewOut(Schema):
     application_id: int
     opportunity_id: int
     title: str
-    status: str
+    status: one_of(InterviewStatus)
     uid: str
     sequence: int
     meeting_url: str

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:application_id>/decline/", views.application_decline, name="application_decline"),
     path("<int:application_id>/offer/", views.offer_make, name="application_offer"),
     path("<int:application_id>/messages/", views.message_send, name="application_message"),
+    path("<int:application_id>/thread/", views.thread_part, name="application_thread"),
     path(
         "<int:application_id>/messages/<int:message_id>/attachment/",
         views.message_attachment,

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Sign-up, email verification, sign-in and password reset for apps without a browser
+    # (docs/api.md "Accounts without a browser"): allauth's own flows and rate limits.
+    "allauth.headless",
     # Institutions' single sign-on (stint.sso): one SocialApp per institution.
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
@@ -104,11 +107,14 @@ MIDDLEWARE = [
     "stint.api.middleware.ApiJsonErrorsMiddleware",  # every /api/ error is JSON with a code
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switcher's cookie, else Accept-Language, else English (ADR 0021).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "stint.core.middleware.RejectNulMiddleware",
     "stint.core.middleware.OutOfRangeIdMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "stint.core.middleware.ViewerTimeZoneMiddleware",  # times in the viewer's zone (ADR 0021)
     "stint.api.idempotency.IdempotencyMiddleware",  # Idempotency-Key on API writes
     "stint.api.conditional.ConditionalApiMiddleware",  # ETag / If-None-Match / If-Match
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -128,6 +134,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "stint.core.context_processors.navigation",
@@ -197,6 +204,14 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stint] "
+# allauth.headless for apps only ("app" clients send X-Session-Token; browsers use the
+# pages). Its emails still link to the pages, whose keys an app may also post itself.
+HEADLESS_CLIENTS = ("app",)
+HEADLESS_ONLY = False
+# Its OpenAPI document at /_allauth/openapi.json (and .yaml); no HTML page: allauth's
+# loads Redoc from a CDN, and Stint ships every asset itself.
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 
 # --- allauth.socialaccount: institutions' identity providers (OpenID Connect, SAML), one
 # SocialApp per institution, configured by its staff (stint/sso, docs/institutions.md).
@@ -356,9 +371,15 @@ elif TASKS_BACKEND == "rq":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# --- Internationalisation.
+# --- Internationalisation (ADR 0021). English is the default and the source language;
+# Spanish is complete for the pages people use most. The catalogue ships inside the
+# package (src/stint/locale), so a wheel finds it as well as a checkout.
 LANGUAGE_CODE = "en"
-TIME_ZONE = "UTC"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [SRC_DIR / "stint" / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # the switcher's choice is remembered for a year
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = "UTC"  # storage and anyone without a zone; a profile's zone is activated per request
 USE_I18N = True
 USE_TZ = True
 

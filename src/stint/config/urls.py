@@ -11,11 +11,16 @@ admin.site.site_title = "Stint admin"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the footer's switcher
     path("metrics", metrics_view, name="metrics"),
     path("dashboard/", include("stint.dashboard.urls")),
     # Before allauth's: its OpenID Connect views, with the id_token signature always checked.
     path("accounts/oidc/", include("stint.sso.oidc_urls")),
+    # Before allauth's: SAML single log-out taking only signed messages.
+    path("accounts/saml/", include("stint.sso.saml_urls")),
     path("accounts/", include("allauth.urls")),
+    # allauth.headless: sign-up, verification, sign-in and password reset for apps.
+    path("_allauth/", include("allauth.headless.urls")),
     path("sso/", include("stint.sso.urls")),
     path("account/", include("stint.accounts.urls")),
     path("orgs/", include("stint.orgs.urls")),

@@ -56,6 +56,7 @@ HELP: dict[str, str] = {
     "stint_payment_failures_total": "Payment provider calls that failed.",
     "stint_tasks_enqueue_fallback_total": "Tasks enqueued on the database because Redis did not answer.",
     "stint_job_row_failures_total": "Rows a periodic job could not process (it went on).",
+    "stint_cache_lookups_total": "Cache look-ups by cache (ranked recommendations, cards) and result.",
 }
 
 # `_created` timestamps per series say nothing our dashboards use; they would double the page.

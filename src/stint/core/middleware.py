@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 
 from stint.core import ratelimit
 from stint.core.errors import Forbidden, NotFound, RateLimited
@@ -106,3 +108,39 @@ class RateLimitHeadersMiddleware:
             response["RateLimit-Policy"] = f"{quota.limit};w={quota.window}"
             ratelimit.clear_quota()
         return response
+
+
+def viewer_time_zone(user: object) -> zoneinfo.ZoneInfo | None:
+    """The zone a signed-in person's pages are shown in: their profile's (candidates
+    keep one), None for everyone else (UTC, the storage zone). A name the database
+    holds but zoneinfo does not know is treated as no zone rather than a 500."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_candidate", False):
+        return None
+    # The reverse one-to-one, not an import of profiles: core is the bottom layer.
+    profile = getattr(user, "profile", None)
+    name = getattr(profile, "time_zone", "") or ""
+    if not name or name == "UTC":
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class ViewerTimeZoneMiddleware:
+    """Pages render times in the viewer's zone (`{{ t|date:"j M Y H:i T" }}` names it).
+    Storage stays UTC; the API keeps ISO 8601 with an offset, so it is left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = None if request.path.startswith("/api/") else viewer_time_zone(request.user)
+        if zone is None:
+            timezone.deactivate()
+            return self.get_response(request)
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

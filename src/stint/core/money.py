@@ -41,6 +41,57 @@ def hourly_floor_minor(currency: str) -> int:
     return int(rates.get(currency.upper(), rates.get("default", 0)))
 
 
+@dataclass(frozen=True, slots=True)
+class NumberStyle:
+    """How one language writes an amount of money (after CLDR's patterns for the
+    language's main region). `symbols` overrides the ISO code per currency."""
+
+    decimal: str
+    group: str
+    symbol_first: bool  # "$1,234.56" (en) or "1.234,56 US$" (es)
+    symbols: dict[str, str]
+
+
+_NBSP = "\u00a0"  # between an amount and its symbol, so a line never breaks there
+NUMBER_STYLES: dict[str, NumberStyle] = {
+    "en": NumberStyle(
+        ".",
+        ",",
+        symbol_first=True,
+        symbols={"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"},
+    ),
+    "es": NumberStyle(
+        ",",
+        ".",
+        symbol_first=False,
+        symbols={"USD": "US$", "EUR": "€", "CAD": "CA$"},
+    ),
+}
+
+
+def format_money(money: Money, language: str | None = None) -> str:
+    """`money` as a reader of `language` (default: the active one) writes it: the one
+    formatter for pages. Stored text, PDFs and the API keep `Money.format()` ("1,234.56
+    USD"), which never depends on who asked. Zero-decimal currencies (JPY) show none."""
+    if language is None:
+        from django.utils.translation import get_language
+
+        language = get_language() or "en"
+    style = NUMBER_STYLES.get(language.split("-")[0].lower(), NUMBER_STYLES["en"])
+    exp = CURRENCY_EXPONENTS[money.currency]
+    major, minor = divmod(abs(money.amount), 10**exp)
+    number = f"{major:,}".replace(",", style.group)
+    if exp:
+        number += f"{style.decimal}{minor:0{exp}d}"
+    symbol = style.symbols.get(money.currency, money.currency)
+    sign = "-" if money.amount < 0 else ""
+    if not style.symbol_first:
+        return f"{sign}{number}{_NBSP}{symbol}"
+    # A symbol made of letters ("CHF") is kept apart from the digits, as CLDR does.
+    gap = _NBSP if symbol[-1].isalpha() else ""
+    return f"{sign}{symbol}{gap}{number}"
+
+
 class CurrencyMismatch(ValueError):
     pass
 
@@ -94,6 +145,10 @@ class Money:
             return f"{sign}{value:,} {self.currency}"
         major, minor = divmod(value, 10**exp)
         return f"{sign}{major:,}.{minor:0{exp}d} {self.currency}"
+
+    def localized(self, language: str | None = None) -> str:
+        """For a page: see `format_money`."""
+        return format_money(self, language)
 
     def __str__(self) -> str:
         return self.format()

@@ -7,7 +7,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from stint.accounts.mfa import require_second_factor
-from stint.core.schemas import ERRORS
+from stint.core.schemas import ERRORS, download
 from stint.engagements import rules, selectors, services
 from stint.engagements.models import (
     Dispute,
@@ -189,6 +189,8 @@ def _detail(request: HttpRequest, engagement_id: int) -> EngagementDetailOut:
     summary="Platform admins: the dispute queue (open first)",
 )
 def dispute_queue(request: HttpRequest) -> list[DisputeOut]:
+    """The dispute queue, open disputes first, with both sides' statements. Platform admins
+    only (403 otherwise)."""
     return [_dispute(d) for d in selectors.dispute_queue(request.user)]
 
 
@@ -198,6 +200,8 @@ def dispute_queue(request: HttpRequest) -> list[DisputeOut]:
     summary="Your engagements (as candidate or employer member)",
 )
 def engagement_list(request: HttpRequest) -> list[EngagementOut]:
+    """Your engagements, as the candidate or as a member of the employer, with their status,
+    ids of the offer, application and posting, and when escrow was funded."""
     out = []
     for e in selectors.engagements_for(request.user):
         side = rules.CANDIDATE if e.candidate_id == request.user.pk else rules.EMPLOYER
@@ -211,6 +215,8 @@ def engagement_list(request: HttpRequest) -> list[EngagementOut]:
     summary="One engagement: scope, milestones, submissions, your allowed actions",
 )
 def engagement_get(request: HttpRequest, engagement_id: int) -> EngagementDetailOut:
+    """One engagement: scope, fee, milestones, submissions, escrow balance and the actions you
+    may take now. Its candidate or the employer's team (404 otherwise)."""
     return _detail(request, engagement_id)
 
 
@@ -222,6 +228,9 @@ def engagement_get(request: HttpRequest, engagement_id: int) -> EngagementDetail
 def milestones_set(
     request: HttpRequest, engagement_id: int, payload: MilestonesIn
 ) -> list[MilestoneOut]:
+    """Split the work into milestones whose shares add up to the fee, before work starts; each
+    approval then releases that milestone's share. Members of the employer only; shares that
+    do not add up are 422 `bad_milestones`, and once work has started they are locked (409)."""
     created = services.milestones_set(
         actor=request.user,
         engagement_id=engagement_id,
@@ -239,6 +248,8 @@ def milestones_set(
     summary="Candidate: start the work",
 )
 def engagement_start(request: HttpRequest, engagement_id: int) -> EngagementDetailOut:
+    """Start the work once escrow is funded. The candidate only; an engagement not funded yet
+    is 409 `not_funded`."""
     services.engagement_start(actor=request.user, engagement_id=engagement_id)
     return _detail(request, engagement_id)
 
@@ -255,6 +266,10 @@ def submission_create(
     payload: Form[SubmissionIn],
     files: list[UploadedFile] | None = File(None),  # noqa: B008
 ) -> Status[SubmissionOut]:
+    """Submit deliverables for review (multipart: text, links and files; `milestone_id` when
+    the engagement has milestones). The candidate only, while work is under way (409
+    `not_working` otherwise); an empty submission, a bad link or file is 422 naming the
+    field."""
     s = services.submission_create(
         actor=request.user,
         engagement_id=engagement_id,
@@ -272,6 +287,8 @@ def submission_create(
     summary="Every version submitted, newest first",
 )
 def submission_list(request: HttpRequest, engagement_id: int) -> list[SubmissionOut]:
+    """Every version submitted, newest first, with the employer's comments. Its candidate or
+    the employer's team."""
     e, _ = selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
     return [_submission(s) for s in selectors.submissions_of(e)]
 
@@ -279,10 +296,12 @@ def submission_list(request: HttpRequest, engagement_id: int) -> list[Submission
 @router.get(
     "/engagements/{engagement_id}/files/{item_id}",
     response={200: None, **ERRORS},
+    openapi_extra=download("application/octet-stream"),
     url_name="engagement_file",
     summary="Download a submitted file",
 )
 def engagement_file(request: HttpRequest, engagement_id: int, item_id: int) -> HttpResponse:
+    """Download a file of a submission. Its candidate or the employer's team (404 otherwise)."""
     return file_response(request.user, engagement_id, item_id)
 
 
@@ -295,6 +314,10 @@ def engagement_file(request: HttpRequest, engagement_id: int, item_id: int) -> H
 def submission_approve(
     request: HttpRequest, engagement_id: int, payload: SubmissionDecisionIn
 ) -> EngagementDetailOut:
+    """Approve the submitted work and release the fee from escrow to the candidate; with
+    `milestone_id`, approve that milestone and release its share. Members of the employer;
+    nothing waiting for review is 409 `nothing_to_review`. Send an `Idempotency-Key` header
+    to retry safely."""
     require_second_factor(request.user)  # moves money
     services.submission_approve(
         actor=request.user,
@@ -313,6 +336,9 @@ def submission_approve(
 def submission_request_changes(
     request: HttpRequest, engagement_id: int, payload: SubmissionDecisionIn
 ) -> EngagementDetailOut:
+    """Ask for changes to the submitted work, with comments the candidate reads (with
+    `milestone_id`: on that milestone). Members of the employer; nothing waiting for review
+    is 409 `nothing_to_review`."""
     services.submission_request_changes(
         actor=request.user,
         engagement_id=engagement_id,
@@ -330,6 +356,8 @@ def submission_request_changes(
 def engagement_cancel(
     request: HttpRequest, engagement_id: int, payload: CancelIn
 ) -> EngagementDetailOut:
+    """Cancel before work starts, with a reason; any escrow is refunded in full. Either side;
+    once work has started use a split proposal or a dispute instead (409)."""
     require_second_factor(request.user)  # moves money
     services.engagement_cancel(
         actor=request.user, engagement_id=engagement_id, reason=payload.reason
@@ -345,6 +373,10 @@ def engagement_cancel(
 def split_propose(
     request: HttpRequest, engagement_id: int, payload: SplitIn
 ) -> Status[ProposalOut]:
+    """Propose ending the engagement with a partial payment to the candidate (integer minor
+    units, at most what escrow holds). Either side, after work starts; a proposal already
+    waiting is 409 `proposal_pending`, an amount out of range 422 naming
+    `to_candidate_minor`."""
     require_second_factor(request.user)  # moves money
     p = services.split_propose(
         actor=request.user,
@@ -361,6 +393,9 @@ def split_propose(
     summary="The other side: accept the proposal (escrow is split)",
 )
 def split_accept(request: HttpRequest, engagement_id: int, proposal_id: int) -> EngagementDetailOut:
+    """Accept the other side's proposal: escrow is split as proposed and the engagement ends.
+    Only the side that did not propose it (403 otherwise); a proposal no longer open is 409
+    `proposal_closed`."""
     require_second_factor(request.user)  # moves money
     services.split_accept(actor=request.user, engagement_id=engagement_id, proposal_id=proposal_id)
     return _detail(request, engagement_id)
@@ -372,6 +407,8 @@ def split_accept(request: HttpRequest, engagement_id: int, proposal_id: int) -> 
     summary="Decline the other side's proposal, or withdraw your own",
 )
 def split_decline(request: HttpRequest, engagement_id: int, proposal_id: int) -> ProposalOut:
+    """Decline the other side's proposal, or withdraw your own. A proposal no longer open is
+    409."""
     return _proposal(
         services.split_decline(
             actor=request.user, engagement_id=engagement_id, proposal_id=proposal_id
@@ -387,6 +424,9 @@ def split_decline(request: HttpRequest, engagement_id: int, proposal_id: int) ->
 def dispute_open(
     request: HttpRequest, engagement_id: int, payload: StatementIn
 ) -> Status[DisputeOut]:
+    """Open a dispute with a statement when the sides cannot agree; escrow stays held until a
+    platform admin resolves it. Either side, after work starts; a dispute already open is
+    409 `already_disputed`."""
     d = services.dispute_open(
         actor=request.user, engagement_id=engagement_id, statement=payload.statement
     )
@@ -399,6 +439,8 @@ def dispute_open(
     summary="The other side: add your statement",
 )
 def dispute_respond(request: HttpRequest, engagement_id: int, payload: StatementIn) -> DisputeOut:
+    """Add your statement to a dispute the other side opened. Only the other side (403
+    otherwise), once (409 `already_answered` after)."""
     return _dispute(
         services.dispute_respond(
             actor=request.user, engagement_id=engagement_id, statement=payload.statement
@@ -412,6 +454,10 @@ def dispute_respond(request: HttpRequest, engagement_id: int, payload: Statement
     summary="Platform admin: resolve with an amount to the candidate",
 )
 def dispute_resolve(request: HttpRequest, engagement_id: int, payload: ResolveIn) -> DisputeOut:
+    """Resolve a dispute: the amount to pay the candidate (integer minor units, at most what
+    escrow holds); the rest is refunded to the employer. A platform admin who is not part of
+    the engagement (403 otherwise); an amount out of range is 422 naming
+    `to_candidate_minor`."""
     require_second_factor(request.user)  # moves money
     return _dispute(
         services.dispute_resolve(
@@ -433,6 +479,7 @@ def _timelog(t: TimeLog) -> TimeLogOut:
     summary="Candidate: your logged hours",
 )
 def timelog_list(request: HttpRequest, engagement_id: int) -> list[TimeLogOut]:
+    """The hours logged on an engagement. Its candidate or the employer's team."""
     e, _ = selectors.access_engagement(
         actor=request.user, engagement_id=engagement_id, side=rules.CANDIDATE
     )
@@ -445,6 +492,8 @@ def timelog_list(request: HttpRequest, engagement_id: int) -> list[TimeLogOut]:
     summary="Candidate: log hours",
 )
 def timelog_add(request: HttpRequest, engagement_id: int, payload: TimeLogIn) -> Status[TimeLogOut]:
+    """Log hours worked on a date, with what you did. The candidate only, while work is under
+    way (409 otherwise); bad `minutes` or a future `day` are 422 naming the field."""
     t = services.timelog_add(
         actor=request.user,
         engagement_id=engagement_id,

@@ -5,6 +5,15 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
+from stint.core.schemas import one_of
+from stint.engagements.models import (
+    DisputeStatus,
+    EngagementStatus,
+    ItemKind,
+    MilestoneStatus,
+    ProposalStatus,
+)
+
 
 class MilestoneIO(Schema):
     title: str = Field(..., min_length=1, max_length=140)
@@ -20,7 +29,7 @@ class MilestoneOut(MilestoneIO):
     id: int
     position: int
     # pending | submitted | changes_requested | approved (its share released)
-    status: str
+    status: one_of(MilestoneStatus)
     change_rounds: int
     change_rounds_left: int
     submitted_at: datetime | None
@@ -37,7 +46,7 @@ MilestoneRef = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 class ItemOut(Schema):
     id: int
-    kind: str
+    kind: one_of(ItemKind)
     name: str
     size: int
     url: str  # the link itself, or the access-checked download URL of a file
@@ -66,7 +75,7 @@ class ProposalOut(Schema):
     side: str
     to_candidate_minor: int
     note: str
-    status: str
+    status: one_of(ProposalStatus)
     created_at: datetime
 
 
@@ -76,7 +85,7 @@ class DisputeOut(Schema):
     opener_side: str
     opener_statement: str
     response_statement: str
-    status: str
+    status: one_of(DisputeStatus)
     resolution: str
     to_candidate_minor: int | None
     created_at: datetime
@@ -86,7 +95,7 @@ class DisputeOut(Schema):
 class EngagementOut(Schema):
     id: int
     title: str
-    status: str
+    status: one_of(EngagementStatus)
     my_side: str
     offer_id: int = Field(description="The accepted offer this engagement follows")
     application_id: int

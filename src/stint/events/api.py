@@ -64,13 +64,12 @@ def _delivery(d: WebhookDelivery) -> WebhookDeliveryOut:
     "/events",
     response={200: EventFeedOut, **ERRORS},
     summary="Your events after a cursor",
-    description=(
-        "Events of your organisations and about you, oldest first. Keep the last `id` you "
-        "processed and pass it as `after` to catch up after downtime; a page past the end is "
-        "empty. The items have the same shape as webhook bodies."
-    ),
 )
 def event_feed(request: HttpRequest, after: int = AFTER, limit: int = LIMIT) -> EventFeedOut:
+    """Events of your organisations and about you, oldest first. Keep the last `id` you
+    processed and pass it as `after` to catch up after downtime; a page past the end is
+    empty, and `has_more` says whether to ask again. The items have the same shape as
+    webhook bodies. A `limit` out of range is 422 naming it."""
     rows, has_more = selectors.events_for(user=request.user, after=after, limit=limit)
     return EventFeedOut(
         items=[EventOut(**selectors.event_payload(e)) for e in rows],
@@ -85,6 +84,8 @@ def event_feed(request: HttpRequest, after: int = AFTER, limit: int = LIMIT) -> 
     summary="An organisation's webhooks (owners and admins)",
 )
 def webhook_list(request: HttpRequest, org_id: int) -> list[WebhookOut]:
+    """An organisation's webhook endpoints, the event types each receives and whether it is
+    enabled. Owners and admins of that organisation only."""
     access_organisation(actor=request.user, organisation_id=org_id, manage=True)
     return [WebhookOut(**_endpoint(e)) for e in selectors.endpoints_of(org_id)]
 
@@ -97,6 +98,10 @@ def webhook_list(request: HttpRequest, org_id: int) -> list[WebhookOut]:
 def webhook_create(
     request: HttpRequest, org_id: int, payload: WebhookIn
 ) -> Status[WebhookCreatedOut]:
+    """Subscribe an https endpoint to event types. The answer holds its signing secret, shown
+    only this once: verify each delivery's HMAC-SHA256 signature with it. Owners and admins
+    only; an address that is not public (or loopback in development) or an unknown event
+    type is 422 naming the field."""
     e = services.webhook_endpoint_create(
         actor=request.user, organisation_id=org_id, url=payload.url, kinds=list(payload.kinds)
     )
@@ -116,6 +121,8 @@ def _endpoint_of(request: HttpRequest, org_id: int, webhook_id: int) -> WebhookE
     summary="Delete a webhook and its delivery log",
 )
 def webhook_delete(request: HttpRequest, org_id: int, webhook_id: int) -> Status[None]:
+    """Delete a webhook and its delivery log; no more deliveries are sent. Owners and admins
+    only."""
     _endpoint_of(request, org_id, webhook_id)
     services.webhook_endpoint_delete(actor=request.user, endpoint_id=webhook_id)
     return Status(204, None)
@@ -127,6 +134,8 @@ def webhook_delete(request: HttpRequest, org_id: int, webhook_id: int) -> Status
     summary="Turn a webhook back on after it was disabled for failing",
 )
 def webhook_enable(request: HttpRequest, org_id: int, webhook_id: int) -> WebhookOut:
+    """Turn a webhook back on after it was disabled for failing too often; its failure count
+    starts again. Owners and admins only."""
     _endpoint_of(request, org_id, webhook_id)
     e = services.webhook_endpoint_enable(actor=request.user, endpoint_id=webhook_id)
     return WebhookOut(**_endpoint(e))
@@ -144,6 +153,8 @@ def webhook_deliveries(
     before: int | None = BEFORE,
     limit: int = LIMIT,
 ) -> WebhookDeliveryListOut:
+    """A webhook's delivery log, newest first: each attempt's status, answer code and next
+    retry. Owners and admins only."""
     endpoint = _endpoint_of(request, org_id, webhook_id)
     rows, has_more = selectors.deliveries_of(endpoint, before=before, limit=limit)
     return WebhookDeliveryListOut(
@@ -161,6 +172,8 @@ def webhook_deliveries(
 def webhook_delivery_replay(
     request: HttpRequest, org_id: int, webhook_id: int, delivery_id: int
 ) -> Status[WebhookDeliveryOut]:
+    """Send a delivery's event again, as a new delivery with the same event id (so your
+    receiver can de-duplicate). Owners and admins only; queued, hence 202."""
     endpoint = _endpoint_of(request, org_id, webhook_id)
     original = selectors.access_delivery(actor=request.user, id=delivery_id)
     if original.endpoint_id != endpoint.pk:

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 # The same list as rules.KINDS (a test keeps them equal), spelled out for the schema.
 EventKind = Literal[
@@ -45,6 +46,17 @@ class EventFeedOut(Schema):
 
 
 class WebhookIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://ats.example.com/hooks/stint",
+                    "kinds": ["application.received", "offer.accepted"],
+                }
+            ]
+        }
+    )
+
     url: str = Field(..., max_length=500, json_schema_extra={"format": "uri"})
     kinds: list[EventKind] = Field(
         default_factory=list, description="Event kinds to send; empty: every kind"

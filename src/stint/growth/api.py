@@ -51,6 +51,8 @@ router = Router()
     summary="Candidate: what of yours matches this posting, and what it asks that you don't show",
 )
 def tailoring(request: HttpRequest, opportunity_id: int) -> TailoringOut:
+    """What of your profile matches a posting and what it asks that you do not show yet, to
+    tailor your application. Candidates; a posting you may not see is 404."""
     opportunity = selectors.opportunity_for_tailoring(
         actor=request.user, opportunity_id=opportunity_id
     )
@@ -70,6 +72,8 @@ def tailoring(request: HttpRequest, opportunity_id: int) -> TailoringOut:
     summary="Recommendations that reach into occupations new to you, with why",
 )
 def explore(request: HttpRequest) -> list[ExploreOut]:
+    """Recommendations that reach into occupations new to you, each with why it could be a next
+    step. Candidates who turned on explore mode."""
     return [
         ExploreOut(
             opportunity_id=i.opportunity.pk,
@@ -93,6 +97,7 @@ def explore(request: HttpRequest) -> list[ExploreOut]:
     summary="Your career goals and how far along you are",
 )
 def roadmap_list(request: HttpRequest) -> list[RoadmapSummaryOut]:
+    """Your career goals and how far along each is."""
     return [
         RoadmapSummaryOut(
             goal_id=r["goal"].pk,
@@ -111,6 +116,8 @@ def roadmap_list(request: HttpRequest) -> list[RoadmapSummaryOut]:
     summary="A career goal's roadmap: skills shown, ranked gaps, work that closes them, progress",
 )
 def roadmap_get(request: HttpRequest, goal_id: int) -> RoadmapOut:
+    """A career goal's roadmap: the skills you already show, ranked gaps, postings that close
+    them and your progress. Your own goals only (404 otherwise)."""
     goal = selectors.access_goal(actor=request.user, goal_id=goal_id)
     return RoadmapOut(**selectors.roadmap_for(request.user, goal).as_json())
 
@@ -146,6 +153,8 @@ def _reflection(r: Reflection) -> ReflectionOut:
     summary="Learning goals, mid-point feedback, reflection and references of an engagement",
 )
 def engagement_growth(request: HttpRequest, engagement_id: int) -> EngagementGrowthOut:
+    """The learning side of an engagement: learning goals, mid-point feedback, your reflection
+    and references. Its candidate or the employer's team."""
     engagement, side = selectors.access_engagement(actor=request.user, engagement_id=engagement_id)
     g = selectors.engagement_growth(engagement, side)
     return EngagementGrowthOut(
@@ -172,6 +181,8 @@ def engagement_growth(request: HttpRequest, engagement_id: int) -> EngagementGro
     summary="Candidate: set 1-3 learning goals at the start",
 )
 def goals_set(request: HttpRequest, engagement_id: int, payload: GoalsIn) -> list[LearningGoalOut]:
+    """Set one to three learning goals at the start of an engagement; they replace the ones
+    before. The candidate only; more than three is 422."""
     goals = services.learning_goals_set(
         actor=request.user,
         engagement_id=engagement_id,
@@ -188,6 +199,8 @@ def goals_set(request: HttpRequest, engagement_id: int, payload: GoalsIn) -> lis
 def feedback_request(
     request: HttpRequest, engagement_id: int, payload: FeedbackIn
 ) -> Status[FeedbackOut]:
+    """Ask the employer for mid-point feedback on how the work is going. The candidate only,
+    while work is under way; one open request at a time (409 `feedback_open`)."""
     fr = services.feedback_request(
         actor=request.user, engagement_id=engagement_id, question=payload.question
     )
@@ -202,6 +215,8 @@ def feedback_request(
 def feedback_answer(
     request: HttpRequest, feedback_id: int, payload: FeedbackAnswerIn
 ) -> FeedbackOut:
+    """Answer a candidate's request for mid-point feedback. Members of the employer only; an
+    answered request is 409 `answered`."""
     return _feedback(
         services.feedback_answer(actor=request.user, feedback_id=feedback_id, answer=payload.answer)
     )
@@ -215,6 +230,9 @@ def feedback_answer(
 def reflection_save(
     request: HttpRequest, engagement_id: int, payload: ReflectionIn
 ) -> ReflectionOut:
+    """Save your reflection on a completed engagement: what you learned and would do
+    differently. Private unless you choose to show it on your portfolio. The candidate only;
+    work not approved yet is 422 `not_completed`."""
     return _reflection(
         services.reflection_save(actor=request.user, engagement_id=engagement_id, **payload.dict())
     )
@@ -243,6 +261,7 @@ def _people(rows: list[dict]) -> list[PersonOut]:  # type: ignore[type-arg]
 
 @router.get("/me/network", response={200: NetworkOut, **ERRORS}, summary="Your connections")
 def network(request: HttpRequest) -> NetworkOut:
+    """Your connections, and requests waiting for your answer."""
     page = selectors.network_page(request.user)
     return NetworkOut(
         connections=_people(page["connections"]),
@@ -258,6 +277,8 @@ def network(request: HttpRequest) -> NetworkOut:
     summary="Ask someone you worked with to connect",
 )
 def connection_request(request: HttpRequest, payload: ConnectIn) -> Status[ConnectionOut]:
+    """Ask someone you worked with (on an engagement) to connect. Already connected or waiting
+    for an answer is 409 (`connected`, `pending`)."""
     return Status(
         201, _connection(services.connection_request(actor=request.user, user_id=payload.user_id))
     )
@@ -269,6 +290,8 @@ def connection_request(request: HttpRequest, payload: ConnectIn) -> Status[Conne
     summary="Accept",
 )
 def connection_accept(request: HttpRequest, connection_id: int) -> ConnectionOut:
+    """Accept a connection request sent to you. Only the person asked (422 `not_yours`); a
+    request no longer pending is 409 `decided`."""
     return _connection(services.connection_accept(actor=request.user, connection_id=connection_id))
 
 
@@ -278,6 +301,8 @@ def connection_accept(request: HttpRequest, connection_id: int) -> ConnectionOut
     summary="Decline",
 )
 def connection_decline(request: HttpRequest, connection_id: int) -> ConnectionOut:
+    """Decline a connection request sent to you. Only the person asked (422 `not_yours`); a
+    request no longer pending is 409 `decided`."""
     return _connection(services.connection_decline(actor=request.user, connection_id=connection_id))
 
 
@@ -285,6 +310,7 @@ def connection_decline(request: HttpRequest, connection_id: int) -> ConnectionOu
     "/connections/{connection_id}", response={204: None, **ERRORS}, summary="Remove a connection"
 )
 def connection_remove(request: HttpRequest, connection_id: int) -> Status[None]:
+    """Remove one of your connections (either side)."""
     services.connection_remove(actor=request.user, connection_id=connection_id)
     return Status(204, None)
 
@@ -295,6 +321,8 @@ def connection_remove(request: HttpRequest, connection_id: int) -> Status[None]:
     summary="A candidate's connections (to employers they applied to, if they allow it)",
 )
 def user_connections(request: HttpRequest, user_id: int) -> list[PersonOut]:
+    """A candidate's connections, shown to employers they applied to if the candidate allows it
+    (404 otherwise)."""
     return _people(selectors.visible_connections(viewer=request.user, candidate_id=user_id))
 
 
@@ -302,6 +330,8 @@ def user_connections(request: HttpRequest, user_id: int) -> list[PersonOut]:
     "/me/growth-settings", response={200: SettingsOut, **ERRORS}, summary="Your growth consents"
 )
 def settings_get(request: HttpRequest) -> SettingsOut:
+    """Your growth consents: whether employers you applied to see your connections and whether
+    past employers see how your skills grew."""
     s = selectors.settings_of(request.user)
     return SettingsOut(show_connections=s.show_connections, share_skill_growth=s.share_skill_growth)
 
@@ -312,6 +342,7 @@ def settings_get(request: HttpRequest) -> SettingsOut:
     summary="Show your connections to employers; share your skill growth with past employers",
 )
 def settings_update(request: HttpRequest, payload: SettingsIn) -> SettingsOut:
+    """Change your growth consents; only the choices you send change."""
     s = services.growth_settings_update(actor=request.user, **payload.dict())
     return SettingsOut(show_connections=s.show_connections, share_skill_growth=s.share_skill_growth)
 
@@ -325,6 +356,8 @@ def settings_update(request: HttpRequest, payload: SettingsIn) -> SettingsOut:
     summary="Employer: how past interns' verified skills grew (those who allow it)",
 )
 def intern_growth(request: HttpRequest, org_id: int) -> list[InternGrowthOut]:
+    """How the verified skills of an employer's past interns grew since, for those who allow
+    it. Members of that employer only."""
     org = selectors.access_employer(actor=request.user, organisation_id=org_id)
     follow_ups = reverse("review_follow_ups")
     return [

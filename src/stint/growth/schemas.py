@@ -4,9 +4,11 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from stint.reviews.schemas import ReferenceOut
-
 # --- Tailoring, explore, roadmaps ------------------------------------------------------------
+from stint.core.schemas import one_of
+from stint.engagements.models import EngagementStatus
+from stint.growth.models import ConnectionStatus
+from stint.reviews.schemas import ReferenceOut
 
 
 class TailoringShowOut(Schema):
@@ -74,7 +76,9 @@ class ShownOut(Schema):
 
 
 class KindOut(Schema):
-    kind: str
+    kind: str = Field(
+        ..., description="An industry or occupation title: a free label, not a fixed set"
+    )
     opportunities: int
 
 
@@ -144,7 +148,7 @@ class ReflectionOut(Schema):
 class EngagementGrowthOut(Schema):
     engagement_id: int
     my_side: str
-    status: str
+    status: one_of(EngagementStatus)
     midpoint: date | None
     goals: list[LearningGoalOut]
     can_set_goals: bool
@@ -173,7 +177,7 @@ class ConnectionOut(Schema):
     id: int
     requester_id: int
     recipient_id: int
-    status: str
+    status: one_of(ConnectionStatus)
     context: str
     created_at: datetime
 

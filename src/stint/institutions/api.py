@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Query, Router, Status
 
 from stint.core.errors import DomainError
 from stint.core.schemas import ERRORS
+from stint.core.spreadsheet import ALSO_CSV, csv_download, wants_csv
 from stint.institutions import roster, rules, selectors, services
 from stint.institutions.models import Consent, Endorsement, EquityGroup
 from stint.institutions.schemas import (
@@ -83,6 +84,7 @@ def _equity(r: selectors.EquityRow) -> EquityRowOut:
     summary="Institutions you are staff or a verified student of",
 )
 def institution_list(request: HttpRequest) -> list[InstitutionOut]:
+    """The institutions you are staff of or a verified student of."""
     staff = {i.pk: i for i in selectors.staff_institutions(request.user)}
     student = {i.pk: i for i in selectors.student_institutions(request.user)}
     everyone = {**student, **staff}
@@ -101,6 +103,8 @@ def institution_list(request: HttpRequest) -> list[InstitutionOut]:
     summary="What you share with this institution",
 )
 def consent_get(request: HttpRequest, institution_id: int) -> ConsentOut:
+    """What you share with an institution's career services (outcomes, profile, groups), one
+    choice each. Students of that institution."""
     inst = selectors.access_student(actor=request.user, institution_id=institution_id)
     return _consent(inst.pk, selectors.consent_of(request.user, inst))
 
@@ -111,6 +115,8 @@ def consent_get(request: HttpRequest, institution_id: int) -> ConsentOut:
     summary="Change what you share (only the choices you name change)",
 )
 def consent_update(request: HttpRequest, institution_id: int, payload: ConsentIn) -> ConsentOut:
+    """Change what you share with an institution; only the choices you name change, and each
+    change is recorded in your consent history."""
     scopes = {k: v for k, v in payload.dict().items() if v is not None}
     consent = services.consent_set(actor=request.user, institution_id=institution_id, scopes=scopes)
     return _consent(institution_id, consent)
@@ -122,6 +128,8 @@ def consent_update(request: HttpRequest, institution_id: int, payload: ConsentIn
     summary="Withdraw all consent, at once",
 )
 def consent_withdraw(request: HttpRequest, institution_id: int) -> ConsentOut:
+    """Withdraw all consent at once: the institution stops seeing anything of yours from now
+    on."""
     consent = services.consent_withdraw(actor=request.user, institution_id=institution_id)
     return _consent(institution_id, consent)
 
@@ -132,6 +140,7 @@ def consent_withdraw(request: HttpRequest, institution_id: int) -> ConsentOut:
     summary="Every grant and withdrawal, newest first",
 )
 def consent_history(request: HttpRequest, institution_id: int) -> list[ConsentEventOut]:
+    """Every grant and withdrawal of consent you made to an institution, newest first."""
     inst = selectors.access_student(actor=request.user, institution_id=institution_id)
     consent = selectors.consent_of(request.user, inst)
     if consent is None:
@@ -147,6 +156,7 @@ def consent_history(request: HttpRequest, institution_id: int) -> list[ConsentEv
     summary="Groups students may declare",
 )
 def group_list(request: HttpRequest, institution_id: int) -> list[GroupOut]:
+    """The groups students of an institution may declare (for equity reporting)."""
     access = selectors.access_institution(actor=request.user, institution_id=institution_id)
     return [_group(g) for g in selectors.groups_of(access.institution)]
 
@@ -157,6 +167,8 @@ def group_list(request: HttpRequest, institution_id: int) -> list[GroupOut]:
     summary="Staff: add a group students may declare",
 )
 def group_add(request: HttpRequest, institution_id: int, payload: GroupIn) -> Status[GroupOut]:
+    """Add a group students may declare. Staff of the institution only; a group already listed
+    is 409 `group_exists`."""
     g = services.group_add(
         actor=request.user,
         institution_id=institution_id,
@@ -172,6 +184,8 @@ def group_add(request: HttpRequest, institution_id: int, payload: GroupIn) -> St
     summary="Staff: take a group off the list",
 )
 def group_archive(request: HttpRequest, group_id: int) -> Status[None]:
+    """Take a group off the list; past declarations are kept for reports. Staff of the
+    institution only."""
     services.group_archive(actor=request.user, group_id=group_id)
     return Status(204, None)
 
@@ -182,6 +196,7 @@ def group_archive(request: HttpRequest, group_id: int) -> Status[None]:
     summary="The groups you declared",
 )
 def declaration_get(request: HttpRequest, institution_id: int) -> DeclarationOut:
+    """The groups you declared to an institution."""
     inst = selectors.access_student(actor=request.user, institution_id=institution_id)
     d = selectors.declaration_of(request.user, inst)
     return DeclarationOut(
@@ -199,6 +214,8 @@ def declaration_get(request: HttpRequest, institution_id: int) -> DeclarationOut
 def declaration_set(
     request: HttpRequest, institution_id: int, payload: DeclarationIn
 ) -> DeclarationOut:
+    """Declare your groups to an institution (an empty list clears them). Needs your consent to
+    share groups; an unknown group is 422."""
     d = services.declaration_set(
         actor=request.user,
         institution_id=institution_id,
@@ -223,6 +240,8 @@ def declaration_set(
 def dashboard(
     request: HttpRequest, institution_id: int, filters: Query[ReportQuery]
 ) -> DashboardOut:
+    """The career-services dashboard: students' applications, engagements and outcomes, counted
+    over consenting students only. Staff of the institution only."""
     selectors.access_staff(actor=request.user, institution_id=institution_id)
     f = rules.parse_filters(filters.dict())
     d = selectors.dashboard(actor=request.user, institution_id=institution_id, filters=f)
@@ -253,15 +272,21 @@ def dashboard(
     "/institutions/{institution_id}/reports/{table}",
     response={200: TableOut, **ERRORS},
     summary="Staff: one report table as JSON (the twin of its CSV export)",
+    openapi_extra=ALSO_CSV,
 )
 def report(
     request: HttpRequest, institution_id: int, table: TableName, filters: Query[ReportQuery]
-) -> TableOut:
+) -> TableOut | StreamingHttpResponse:
+    """One report table as JSON (the twin of its CSV export on the website), or as that CSV
+    file when asked with `Accept: text/csv`. Staff of the institution only; an unknown
+    table is 404."""
     selectors.access_staff(actor=request.user, institution_id=institution_id)
     f = rules.parse_filters(filters.dict())
     t = selectors.report_table(
         actor=request.user, institution_id=institution_id, table=table, filters=f
     )
+    if wants_csv(request):  # the same table as the website's CSV export
+        return csv_download(t.columns, t.rows, f"{table}-{institution_id}.csv")
     columns = list(t.columns)
     return TableOut(
         table=t.name,
@@ -280,6 +305,7 @@ def report(
     summary="Opportunities exclusive to or endorsed by the institution",
 )
 def opportunities(request: HttpRequest, institution_id: int) -> list[OpportunityRowOut]:
+    """Postings exclusive to or endorsed by the institution. Its staff and students."""
     _, rows = selectors.institution_opportunities(actor=request.user, institution_id=institution_id)
     return [
         OpportunityRowOut(
@@ -304,6 +330,8 @@ def opportunities(request: HttpRequest, institution_id: int) -> list[Opportunity
     summary="Staff: endorse or promote an opportunity (or change the note)",
 )
 def endorse(request: HttpRequest, institution_id: int, payload: EndorsementIn) -> EndorsementOut:
+    """Endorse or promote a posting to the institution's students, with a note (sending again
+    changes the note). Staff of the institution only."""
     e = services.endorsement_set(
         actor=request.user,
         institution_id=institution_id,
@@ -320,6 +348,7 @@ def endorse(request: HttpRequest, institution_id: int, payload: EndorsementIn) -
     summary="Staff: remove an endorsement",
 )
 def endorsement_remove(request: HttpRequest, endorsement_id: int) -> Status[None]:
+    """Remove an endorsement. Staff of the institution only."""
     services.endorsement_remove(actor=request.user, endorsement_id=endorsement_id)
     return Status(204, None)
 
@@ -339,6 +368,8 @@ def _cell_error(e: roster.RowError) -> RosterCellErrorOut:
 def roster_list(
     request: HttpRequest, institution_id: int, program_id: int | None = None
 ) -> list[RosterEntryOut]:
+    """The students on the institution's roster, or on a program's with `program_id`. Staff of
+    the institution only."""
     target = selectors.access_roster(
         actor=request.user, institution_id=institution_id, program_id=program_id
     )
@@ -364,6 +395,8 @@ def roster_list(
 def roster_preview(
     request: HttpRequest, institution_id: int, payload: RosterIn
 ) -> RosterPreviewOut:
+    """What importing this roster CSV would do, row by row: students linked, invited or
+    refused, and why. Saves nothing. Staff of the institution only."""
     target = selectors.access_roster(
         actor=request.user, institution_id=institution_id, program_id=payload.program_id
     )
@@ -405,6 +438,8 @@ def roster_preview(
 def roster_import(
     request: HttpRequest, institution_id: int, payload: RosterIn
 ) -> Status[RosterImportOut] | Status[dict[str, Any]]:
+    """Import a roster CSV: every row or none. Errors are 422, each named `rows.<row>.<column>`
+    so all can be fixed in one go. Staff of the institution only."""
     try:
         done = services.roster_import(
             actor=request.user,

@@ -1,19 +1,18 @@
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stint.core.errors import DomainError, NotFound
 from stint.core.forms import apply_domain_error
+from stint.core.spreadsheet import csv_download
 from stint.institutions import roster as roster_rules
 from stint.institutions import rules, selectors, services
 from stint.institutions.forms import (
@@ -192,11 +191,6 @@ def report(request: HttpRequest, institution_id: int, table: str) -> HttpRespons
     return render(request, "institutions/report.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 @require_GET
 def report_csv(request: HttpRequest, institution_id: int, table: str) -> HttpResponse:
@@ -210,17 +204,7 @@ def report_csv(request: HttpRequest, institution_id: int, table: str) -> HttpRes
     t = selectors.report_table(
         actor=request.user, institution_id=institution_id, table=table, filters=filters
     )
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield writer.writerow(t.columns)
-        for row in t.rows:
-            yield writer.writerow([rules.csv_cell(v) for v in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{table}-{institution_id}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_download(t.columns, t.rows, f"{table}-{institution_id}.csv")
 
 
 @login_required

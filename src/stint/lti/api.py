@@ -61,6 +61,8 @@ def _course(c: Course) -> CourseOut:
     summary="Staff: the URLs to register Stint in a learning platform",
 )
 def tool_urls(request: HttpRequest, institution_id: int) -> ToolUrlsOut:
+    """The URLs to register Stint as an LTI 1.3 tool in a learning platform (login, launch,
+    keys, deep linking). Staff of the institution."""
     selectors.access_platforms(actor=request.user, institution_id=institution_id)
     return ToolUrlsOut(**selectors.tool_urls())
 
@@ -71,6 +73,8 @@ def tool_urls(request: HttpRequest, institution_id: int) -> ToolUrlsOut:
     summary="Staff: the learning platforms registered for the institution",
 )
 def platform_list(request: HttpRequest, institution_id: int) -> list[PlatformOut]:
+    """The learning platforms (Canvas, Moodle, Blackboard…) registered for the institution.
+    Staff of the institution."""
     inst = selectors.access_platforms(actor=request.user, institution_id=institution_id)
     return [_platform(p) for p in selectors.platforms_of(inst)]
 
@@ -83,6 +87,8 @@ def platform_list(request: HttpRequest, institution_id: int) -> list[PlatformOut
 def platform_register(
     request: HttpRequest, institution_id: int, payload: PlatformIn
 ) -> Status[PlatformOut]:
+    """Register a learning platform: issuer, client id and its URLs (authorisation, token,
+    keys). Owners and admins of the institution only; bad values are 422 naming the field."""
     p = services.platform_register(
         actor=request.user, institution_id=institution_id, **payload.dict()
     )
@@ -97,6 +103,8 @@ def platform_register(
 def platform_deployments(
     request: HttpRequest, platform_id: int, payload: DeploymentsIn
 ) -> PlatformOut:
+    """Replace the deployment ids a learning platform may launch Stint with. Owners and admins
+    of the institution only."""
     return _platform(
         services.platform_deployments_set(
             actor=request.user, platform_id=platform_id, deployment_ids=payload.deployment_ids
@@ -110,6 +118,8 @@ def platform_deployments(
     summary="Staff: the courses that added Stint",
 )
 def course_list(request: HttpRequest, institution_id: int) -> list[CourseOut]:
+    """The courses of the institution's learning platforms that added Stint. Staff of the
+    institution."""
     inst = selectors.access_platforms(actor=request.user, institution_id=institution_id)
     return [_course(c) for c in selectors.courses_of(inst).prefetch_related("opportunities")]
 
@@ -120,6 +130,8 @@ def course_list(request: HttpRequest, institution_id: int) -> list[CourseOut]:
     summary="Staff: one course",
 )
 def course_get(request: HttpRequest, course_id: int) -> CourseOut:
+    """One course, with the program and projects attached and its grade settings. Staff of the
+    institution."""
     return _course(selectors.access_course(actor=request.user, course_id=course_id))
 
 
@@ -129,6 +141,8 @@ def course_get(request: HttpRequest, course_id: int) -> CourseOut:
     summary="Staff: attach a program and/or projects to the course and choose its grade",
 )
 def course_attach(request: HttpRequest, course_id: int, payload: CourseAttachIn) -> CourseOut:
+    """Attach a program and/or postings to a course and choose how its grade is computed. Staff
+    of the institution; an unknown grade mode is 422 `bad_grade_mode`."""
     course = services.course_attach(
         actor=request.user,
         course_id=course_id,
@@ -145,6 +159,9 @@ def course_attach(request: HttpRequest, course_id: int, payload: CourseAttachIn)
     summary="Staff: fetch the course roster (Names and Roles) into the program's cohort",
 )
 def roster_sync(request: HttpRequest, course_id: int) -> RosterSyncOut:
+    """Fetch the course roster from the platform (LTI Names and Roles) into the attached
+    program's cohort. Staff of the institution; a course without a program is 409
+    `no_program`."""
     r = services.roster_sync(actor=request.user, course_id=course_id)
     return RosterSyncOut(
         created=r.created,
@@ -162,6 +179,8 @@ def roster_sync(request: HttpRequest, course_id: int) -> RosterSyncOut:
     summary="Staff: queue the grades waiting to be sent to the course gradebook",
 )
 def grades_send(request: HttpRequest, course_id: int) -> Status[GradesQueuedOut]:
+    """Queue the grades waiting to be sent to the course gradebook (LTI Assignment and Grade
+    Services); sent in the background, hence 202. Staff of the institution."""
     queued = services.grades_queue(actor=request.user, course_id=course_id)
     return Status(202, GradesQueuedOut(queued=queued))
 
@@ -172,6 +191,8 @@ def grades_send(request: HttpRequest, course_id: int) -> Status[GradesQueuedOut]
     summary="Staff: a course's outcomes, each over the students who consent to share it",
 )
 def course_outcomes(request: HttpRequest, course_id: int) -> OutcomesOut:
+    """A course's outcomes, each counted over the students who consent to share it. Staff of
+    the institution."""
     return OutcomesOut(
         **selectors.course_outcomes(actor=request.user, course_id=course_id).as_dict()
     )
@@ -183,6 +204,8 @@ def course_outcomes(request: HttpRequest, course_id: int) -> OutcomesOut:
     summary="Staff: a program's outcomes, each over the students who consent to share it",
 )
 def program_outcomes(request: HttpRequest, program_id: int) -> OutcomesOut:
+    """A program's outcomes, each counted over the students who consent to share it. Staff of
+    the program's institution."""
     return OutcomesOut(
         **selectors.program_outcomes(actor=request.user, program_id=program_id).as_dict()
     )

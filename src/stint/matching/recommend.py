@@ -195,6 +195,10 @@ def recommendations_for(
     cached: list[tuple[str, engine.FitView, dict[str, Any]]] | None = (
         cache.get(key) if key else None
     )
+    if key:  # hit rates show whether the load benchmark's traffic is honest (issue 18)
+        metrics.inc(
+            "stint_cache_lookups_total", cache="ranked", result="miss" if cached is None else "hit"
+        )
     if cached is not None:
         ranked = [t for t in cached if t[0] not in excluded][:k]
         if len(ranked) < k and len(cached) >= k + RANKED_SLACK:

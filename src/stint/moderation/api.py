@@ -103,6 +103,8 @@ def verification_request(
     note: Form[str] = "",
     documents: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[VerificationRequestOut]:
+    """Ask a platform admin to verify your organisation, with evidence files (multipart).
+    Owners only; an organisation already verified is 409 `already_verified`."""
     vr = services.verification_request(
         actor=request.user, organisation_id=org_id, note=note, documents=documents or []
     )
@@ -115,6 +117,8 @@ def verification_request(
     summary="Your organisation's verification requests, newest first",
 )
 def verification_history(request: HttpRequest, org_id: int) -> list[VerificationRequestOut]:
+    """An organisation's verification requests, newest first, with the admins' answers. Members
+    of that organisation."""
     org, _ = access_organisation(actor=request.user, organisation_id=org_id)
     return [
         _verification(vr) for vr in selectors.requests_of(org.pk).select_related("organisation")
@@ -130,6 +134,8 @@ def verification_history(request: HttpRequest, org_id: int) -> list[Verification
     summary="Report a posting, profile or message",
 )
 def report_create(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
+    """Report a posting, profile or message to the platform admins, with a reason. Any
+    signed-in person; rate-limited per person (429 with `Retry-After`)."""
     report = services.report_create(actor=request.user, **payload.dict())
     return Status(201, _report(report))
 
@@ -149,6 +155,7 @@ class StatusFilter(Schema):
 def admin_verifications(
     request: HttpRequest, filters: Query[StatusFilter], page: int = PAGE_QUERY
 ) -> VerificationRequestPageOut:
+    """Verification requests, newest first, a page at a time. Platform admins only."""
     qs = selectors.verification_requests(request.user, filters.status).prefetch_related("documents")
     shown = page_of(qs, page)
     return VerificationRequestPageOut(
@@ -165,6 +172,8 @@ def admin_verifications(
     summary="Admin: approve a verification request",
 )
 def admin_verification_approve(request: HttpRequest, request_id: int) -> VerificationRequestOut:
+    """Approve a verification request: the organisation becomes verified. Platform admins only;
+    a request already answered is 409 `not_pending`."""
     return _verification(services.verification_approve(actor=request.user, request_id=request_id))
 
 
@@ -176,6 +185,8 @@ def admin_verification_approve(request: HttpRequest, request_id: int) -> Verific
 def admin_verification_refuse(
     request: HttpRequest, request_id: int, payload: ReasonIn
 ) -> VerificationRequestOut:
+    """Refuse a verification request, with a reason the organisation reads. Platform admins
+    only; a request already answered is 409."""
     vr = services.verification_refuse(
         actor=request.user, request_id=request_id, reason=payload.reason
     )
@@ -190,6 +201,7 @@ def admin_verification_refuse(
 def admin_reports(
     request: HttpRequest, filters: Query[StatusFilter], page: int = PAGE_QUERY
 ) -> ReportPageOut:
+    """Reports, newest first, a page at a time. Platform admins only."""
     shown = page_of(selectors.reports(request.user, filters.status), page)
     return ReportPageOut(
         items=[_report(r) for r in shown.items],
@@ -207,6 +219,8 @@ def admin_reports(
 def admin_report_resolve(
     request: HttpRequest, report_id: int, payload: ReportResolveIn
 ) -> ReportOut:
+    """Act on a report: dismiss it, or take the content down or suspend, with a note. Platform
+    admins only; a resolved report is 409."""
     report = services.report_resolve(
         actor=request.user, report_id=report_id, action=payload.action, note=payload.note
     )
@@ -219,6 +233,7 @@ def admin_report_resolve(
     summary="Admin: postings held for review, longest waiting first",
 )
 def admin_postings(request: HttpRequest, page: int = PAGE_QUERY) -> HeldPostingPageOut:
+    """Postings held for review before publishing, longest waiting first. Platform admins only."""
     shown = page_of(selectors.held_postings(request.user), page)
     return HeldPostingPageOut(
         items=[_held(o) for o in shown.items],
@@ -234,6 +249,7 @@ def admin_postings(request: HttpRequest, page: int = PAGE_QUERY) -> HeldPostingP
     summary="Admin: publish a held posting",
 )
 def admin_posting_approve(request: HttpRequest, opportunity_id: int) -> HeldPostingOut:
+    """Publish a held posting. Platform admins only; a posting not held is 409."""
     o = services.posting_review_approve(actor=request.user, opportunity_id=opportunity_id)
     return _held(o)
 
@@ -246,6 +262,8 @@ def admin_posting_approve(request: HttpRequest, opportunity_id: int) -> HeldPost
 def admin_posting_refuse(
     request: HttpRequest, opportunity_id: int, payload: ReasonIn
 ) -> HeldPostingOut:
+    """Refuse a held posting, with a reason the employer reads. Platform admins only; a posting
+    not held is 409."""
     o = services.posting_review_refuse(
         actor=request.user, opportunity_id=opportunity_id, reason=payload.reason
     )
@@ -267,6 +285,7 @@ class AuditFilters(Schema):
     "/moderation/audit", response={200: list[AuditOut], **ERRORS}, summary="Admin: the audit log"
 )
 def admin_audit(request: HttpRequest, filters: Query[AuditFilters]) -> list[AuditOut]:
+    """The audit log of sensitive actions (who did what, when). Platform admins only."""
     query = audit_selectors.AuditQuery(
         action=filters.action,
         actor=filters.actor,

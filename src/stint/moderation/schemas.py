@@ -7,13 +7,16 @@ from ninja import Schema
 from pydantic import Field
 
 from stint.core.paging import PageOut
+from stint.core.schemas import one_of
+from stint.moderation.models import ReportStatus, VerificationStatus
 from stint.moderation.rules import REASONS
+from stint.opportunities.models import OpportunityStatus
 
 
 class DocumentOut(Schema):
     id: int
     name: str
-    kind: str
+    kind: one_of(("pdf", "png", "jpg"))
     size: int
 
 
@@ -24,7 +27,7 @@ class VerificationRequestOut(Schema):
     email: str
     website: str
     note: str
-    status: str
+    status: one_of(VerificationStatus)
     reason: str
     created_at: datetime
     decided_at: datetime | None
@@ -52,7 +55,7 @@ class ReportOut(Schema):
     target_id: int
     reason: str
     text: str
-    status: str
+    status: one_of(ReportStatus)
     action: str
     note: str
     created_at: datetime
@@ -73,7 +76,7 @@ class HeldPostingOut(Schema):
     title: str
     employer_id: int
     employer_name: str
-    status: str
+    status: one_of(OpportunityStatus)
     flags: list[dict[str, Any]]
 
 

@@ -44,6 +44,7 @@ def _preferences(request: HttpRequest) -> list[PreferenceOut]:
     summary="Your notifications, newest first, with the unread count",
 )
 def notification_list(request: HttpRequest, page: int = PAGE_QUERY) -> NotificationListOut:
+    """Your notifications, newest first, one page at a time, with how many are unread."""
     shown = page_of(selectors.notifications_for(request.user), page)
     return NotificationListOut(
         unread=selectors.unread_count(request.user),
@@ -60,6 +61,8 @@ def notification_list(request: HttpRequest, page: int = PAGE_QUERY) -> Notificat
     summary="Mark one notification read, or all with no id",
 )
 def notification_read(request: HttpRequest, payload: MarkReadIn) -> MarkReadOut:
+    """Mark one notification read (`id`), or all of them when no id is sent. Answers how many
+    were marked and how many are still unread. Someone else's notification is 404."""
     marked = services.notification_mark_read(user=request.user, notification_id=payload.id)
     return MarkReadOut(marked=marked, unread=selectors.unread_count(request.user))
 
@@ -70,6 +73,7 @@ def notification_read(request: HttpRequest, payload: MarkReadIn) -> MarkReadOut:
     summary="Your choice, per kind, of in-app and email notifications",
 )
 def preference_list(request: HttpRequest) -> list[PreferenceOut]:
+    """For each kind of notification, whether you get it in the app and by email."""
     return _preferences(request)
 
 
@@ -79,6 +83,8 @@ def preference_list(request: HttpRequest) -> list[PreferenceOut]:
     summary="Change your choices (only the kinds you send change)",
 )
 def preference_update(request: HttpRequest, payload: list[PreferenceIn]) -> list[PreferenceOut]:
+    """Change your notification choices; kinds you do not send keep their current setting. An
+    unknown kind is 422 naming `kind`."""
     services.preferences_set(
         user=request.user, choices=[(p.kind, p.in_app, p.email) for p in payload]
     )

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from stint.notifications.models import Notification
+from stint.notifications.selectors import unread_count
 
 
 def unread(request: HttpRequest) -> dict[str, Any]:
@@ -12,6 +12,4 @@ def unread(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()
-    }
+    return {"unread_notifications": unread_count(user)}

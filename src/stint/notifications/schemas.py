@@ -5,12 +5,13 @@ from datetime import datetime
 from ninja import Field, Schema
 
 from stint.core.paging import PageOut
+from stint.core.schemas import one_of
 from stint.notifications.kinds import KINDS
 
 
 class NotificationOut(Schema):
     id: int
-    kind: str
+    kind: one_of(KINDS)
     title: str
     body: str
     url: str
@@ -33,7 +34,7 @@ class MarkReadOut(Schema):
 
 
 class PreferenceOut(Schema):
-    kind: str
+    kind: one_of(KINDS)
     label: str
     in_app: bool
     email: bool

@@ -44,3 +44,4 @@ def preferences_of(user: User) -> list[PreferenceRow]:
             )
         )
     return rows
+

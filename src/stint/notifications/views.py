@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stint.core.paging import page_number, page_of
 from stint.notifications import selectors, services
@@ -69,4 +69,17 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         request,
         "notifications/settings.html",
         {"preferences": selectors.preferences_of(request.user)},
+    )
+
+
+@require_GET
+def notification_badge(request: HttpRequest) -> HttpResponse:
+    """The bell's count alone, which every page asks for every 30 seconds (htmx), so new
+    notifications show without a reload. Signed out: 286, htmx's "stop polling"."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=286)
+    return render(
+        request,
+        "notifications/_badge.html",
+        {"unread_notifications": selectors.unread_count(request.user)},
     )

@@ -30,3 +30,17 @@ class AppEditForm(forms.Form):
     redirect_uris = forms.CharField(
         label="Redirect URIs", widget=forms.Textarea(attrs={"rows": 3}), help_text=REDIRECT_HELP
     )
+
+
+class ServerAppForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, label="App name", help_text="For example: our applicant tracker."
+    )
+    role = forms.ChoiceField(
+        label="Its role in the organisation",
+        choices=[
+            ("member", "Member: reads and acts (post, shortlist, offer, message)"),
+            ("admin", "Admin: also moves money (needs your second factor)"),
+        ],
+        initial="member",
+    )

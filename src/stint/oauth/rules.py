@@ -45,11 +45,13 @@ AREAS: tuple[Area, ...] = (
     _area(r"^tokens(/|$)", None),
     _area(r"^apps(/|$)", None),  # registering apps and revoking grants: the person's call
     _area(r"^authorised-apps(/|$)", None),
+    _area(r"^(orgs/[^/]+/)?server-apps(/|$)", None),  # an organisation's server apps
     _area(r"^privacy/account/delete$", None),
     _area(r"^moderation(/|$)", None),
     # Money: the operations that ask for a second factor on the site, and payment data.
     _area(r"^payments(/|$)", "payments"),
     _area(r"^orgs/[^/]+/payments(/|$)", "payments"),
+    _area(r"^(orgs/[^/]+/)?receipts(/|$)", "payments"),  # charges, refunds, earnings
     _area(r"^applications/[^/]+/offers$", "payments", WRITES),  # charged on acceptance
     _area(r"^offers/[^/]+/revision$", "payments", WRITES),
     _area(
@@ -77,6 +79,23 @@ def required_scope(method: str, path: str) -> str | None:
         if method in area.methods and area.pattern.match(path):
             return area.scope
     return "read" if method in READS else "write"
+
+
+# What an organisation's server app (OAuth client credentials) may ask for, by the role
+# its registrar gave it in the organisation: money only for an admin app.
+SERVER_APP_ROLES: dict[str, tuple[str, ...]] = {
+    "member": ("read", "write"),
+    "admin": ("read", "write", "payments"),
+}
+
+
+def server_app_scopes(role: str, organisation_kind: str) -> tuple[str, ...]:
+    """The scopes a server app holding `role` in an organisation of `organisation_kind`
+    may be granted; institutions' apps also reach the university tools."""
+    scopes = SERVER_APP_ROLES.get(role, ())
+    if scopes and organisation_kind == "institution":
+        scopes = (*scopes, "institution")
+    return scopes
 
 
 def unknown_scopes(requested: list[str] | tuple[str, ...]) -> list[str]:

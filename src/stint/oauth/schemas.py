@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 # One absolute http(s) URI, no spaces (the list is stored space-separated); https only in
 # production, where the service refuses http with 422 `redirect_uris_invalid`.
@@ -20,6 +21,18 @@ RedirectUri = Annotated[
 
 
 class OAuthAppIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Northwind ATS",
+                    "redirect_uris": ["https://ats.example.com/oauth/callback"],
+                    "client_type": "confidential",
+                }
+            ]
+        }
+    )
+
     name: str = Field(..., min_length=1, max_length=100, description="Shown on the consent page")
     redirect_uris: list[RedirectUri] = Field(
         ..., min_length=1, max_length=10, description="Exact redirect URIs the app may use"
@@ -57,3 +70,29 @@ class AuthorisedAppOut(Schema):
     client_id: str
     scopes: list[str]
     since: datetime | None
+
+
+class ServerAppIn(Schema):
+    name: str = Field(
+        ..., min_length=1, max_length=100, description="Your team recognises it in the list"
+    )
+    role: Literal["member", "admin"] = Field(
+        "member",
+        description="Its role in the organisation: `member` may read and act "
+        "(scopes read, write); `admin` may also move money (payments) and needs your "
+        "second factor to register",
+    )
+
+
+class ServerAppOut(Schema):
+    id: int
+    name: str
+    client_id: str
+    organisation_id: int
+    role: Literal["member", "admin"]
+    scopes: list[str] = Field(..., description="What its tokens may be granted")
+    created_at: datetime
+
+
+class ServerAppCreatedOut(ServerAppOut):
+    client_secret: str = Field(..., description="Shown only in this answer (a hash is kept)")

@@ -1,5 +1,6 @@
 """Reads for OAuth apps: the apps a person registered (`access_app` fetches one and
-checks it is theirs) and the apps a person has authorised to act for them."""
+checks it is theirs), the apps a person has authorised to act for them, and an
+organisation's server apps (`access_server_app`: its owners and admins only)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from stint.accounts.models import User
-from stint.core.errors import NotFound
-from stint.oauth.rules import SCOPES
+from stint.core.errors import Forbidden, NotFound
+from stint.oauth.rules import SCOPES, server_app_scopes
+from stint.orgs.models import Membership, Organisation
+from stint.orgs.selectors import access_organisation
 
 
 def apps_for(user: User) -> QuerySet[Application]:
@@ -83,3 +86,76 @@ def has_authorised(user: User, application_id: int) -> bool:
             Q(user=user) & Q(application_id=application_id) & Q(revoked__isnull=True)
         ).exists()
     )
+
+
+# --- An organisation's server apps (client credentials): each acts as its own member
+# of the organisation, a user with `is_app` set, who owns the DOT application.
+
+
+@dataclass(frozen=True)
+class ServerApp:
+    application: Application
+    organisation_id: int
+    role: str
+    scopes: tuple[str, ...]
+
+
+def server_app_membership(application: Application) -> Membership | None:
+    if application.authorization_grant_type != Application.GRANT_CLIENT_CREDENTIALS:
+        return None
+    return (
+        Membership.objects.filter(user_id=application.user_id, user__is_app=True)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def server_app_of(application: Application, membership: Membership) -> ServerApp:
+    return ServerApp(
+        application=application,
+        organisation_id=membership.organisation_id,
+        role=membership.role,
+        scopes=server_app_scopes(membership.role, membership.organisation.kind),
+    )
+
+
+def server_apps_of(organisation: Organisation) -> list[ServerApp]:
+    memberships = {
+        m.user_id: m
+        for m in Membership.objects.filter(
+            organisation=organisation, user__is_app=True
+        ).select_related("organisation")
+    }
+    apps = Application.objects.filter(
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        user_id__in=list(memberships),
+    ).order_by("-created")
+    return [server_app_of(app, memberships[app.user_id]) for app in apps]
+
+
+def access_server_app(
+    *, actor: User, application_id: int, for_update: bool = False
+) -> tuple[Application, Membership]:
+    """A server app of an organisation the actor manages (owners and admins). Anyone
+    else gets 404, as for organisations they cannot see."""
+    qs = Application.objects.filter(
+        pk=application_id, authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS
+    )
+    if for_update:
+        qs = qs.select_for_update()
+    app = qs.first()
+    membership = server_app_membership(app) if app else None
+    if app is None or membership is None:
+        raise NotFound("No such server app.")
+    try:
+        access_organisation(actor=actor, organisation_id=membership.organisation_id, manage=True)
+    except Forbidden as exc:  # a member who may not manage: as good as not there
+        raise NotFound("No such server app.") from exc
+    return app, membership
+
+
+def server_app_scopes_for(application: Application) -> tuple[str, ...]:
+    membership = server_app_membership(application)
+    if membership is None:
+        return ()
+    return server_app_scopes(membership.role, membership.organisation.kind)

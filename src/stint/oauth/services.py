@@ -1,8 +1,10 @@
 """Writes for OAuth apps: registering, changing and deleting an app (its owner only),
-recording a person's consent, and revoking an app's access. Every one is audited."""
+recording a person's consent, revoking an app's access, and an organisation's server
+apps (client credentials). Every one is audited."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -10,11 +12,15 @@ from django.db import transaction
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 
+from stint.accounts.mfa import require_second_factor
 from stint.accounts.models import User
 from stint.audit import services as audit
-from stint.core.errors import DomainError, FieldProblems, NotFound
+from stint.core.errors import DomainError, FieldProblems, Forbidden, NotFound
 from stint.oauth import selectors
-from stint.oauth.rules import unknown_scopes
+from stint.oauth.rules import SERVER_APP_ROLES, server_app_scopes, unknown_scopes
+from stint.orgs.models import Membership
+from stint.orgs.rules import can_grant
+from stint.orgs.selectors import access_organisation
 
 CLIENT_TYPES = {
     "confidential": Application.CLIENT_CONFIDENTIAL,  # a server that can keep a secret
@@ -145,3 +151,86 @@ def grant_revoke(*, actor: User, application_id: int) -> Application:
         before={"client_id": app.client_id},
     )
     return app
+
+
+# --- An organisation's server apps: OAuth client credentials for its own systems (an
+# applicant-tracking system, payroll). Each app acts as its own member of the
+# organisation, with the role its registrar gave it, so every rule about members applies
+# to it unchanged; its user (`is_app`) has no password and cannot sign in.
+
+
+@dataclass(frozen=True)
+class RegisteredServerApp:
+    app: selectors.ServerApp
+    client_secret: str  # shown once: only a hash is kept
+
+
+@transaction.atomic
+def server_app_register(
+    *, actor: User, organisation_id: int, name: str, role: str
+) -> RegisteredServerApp:
+    org, mine = access_organisation(actor=actor, organisation_id=organisation_id, manage=True)
+    problems = FieldProblems()
+    if not name.strip():
+        problems.add("name_required", "Give the app a name your team will recognise.", "name")
+    elif len(name) > 100:
+        problems.add("name_too_long", "App names are at most 100 characters.", "name")
+    if role not in SERVER_APP_ROLES:
+        problems.add("role_invalid", "A server app is a member or an admin.", "role")
+    problems.raise_any()
+    if mine is None or not can_grant(mine.role, role):
+        raise Forbidden("You cannot give an app a role above your own.")
+    if "payments" in server_app_scopes(role, org.kind):
+        require_second_factor(actor)  # an app that can move money: as on the consent page
+    if len(selectors.server_apps_of(org)) >= APP_LIMIT:
+        raise DomainError(
+            "too_many_apps", f"This organisation has {APP_LIMIT} server apps; delete one first."
+        )
+    user = User.objects.create_user(
+        f"app-{secrets.token_hex(8)}@apps.stint.invalid",  # .invalid: never delivered
+        None,  # no password: the client secret is its only key
+        full_name=f"{name.strip()} (app)",
+        is_app=True,
+    )
+    membership = Membership.objects.create(organisation=org, user=user, role=role)
+    secret = generate_client_secret()
+    app = Application.objects.create(
+        user=user,
+        name=name.strip(),
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        redirect_uris="",
+        client_secret=secret,
+        hash_client_secret=True,
+        skip_authorization=True,  # no person to ask: the registrar consented
+    )
+    audit.record(
+        action="oauth_server_app.registered",
+        actor=actor,
+        target=("organisation", org.pk),
+        after={"name": app.name, "client_id": app.client_id, "role": role},
+    )
+    return RegisteredServerApp(app=selectors.server_app_of(app, membership), client_secret=secret)
+
+
+@transaction.atomic
+def server_app_delete(*, actor: User, application_id: int) -> None:
+    """Ends the app's tokens at once; its member leaves the organisation and is
+    switched off (kept, as the author of what it did)."""
+    app, membership = selectors.access_server_app(
+        actor=actor, application_id=application_id, for_update=True
+    )
+    before = {"name": app.name, "client_id": app.client_id, "role": membership.role}
+    user = app.user
+    org_id = membership.organisation_id
+    app.delete()  # its access tokens go with it
+    membership.delete()
+    if user is not None:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    audit.record(
+        action="oauth_server_app.deleted",
+        actor=actor,
+        target=("organisation", org_id),
+        before=before,
+    )

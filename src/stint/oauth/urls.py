@@ -16,6 +16,12 @@ urlpatterns = [
     path("apps/<int:application_id>/", views.app_edit, name="oauth_app_edit"),
     path("apps/<int:application_id>/delete/", views.app_delete, name="oauth_app_delete"),
     path("authorised/", views.authorised_apps, name="oauth_authorised"),
+    path("orgs/<int:org_id>/server-apps/", views.server_apps_page, name="oauth_server_apps"),
+    path(
+        "server-apps/<int:application_id>/delete/",
+        views.server_app_delete,
+        name="oauth_server_app_delete",
+    ),
     path(
         "authorised/<int:application_id>/revoke/",
         views.authorised_revoke,

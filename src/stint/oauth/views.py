@@ -1,5 +1,6 @@
 """The OAuth endpoints (django-oauth-toolkit's, with Stint's consent page, MFA step and
-audit) and the developer pages: "Your apps" and "Authorised apps"."""
+audit) and the developer pages: "Your apps", "Authorised apps" and an organisation's
+"Server apps"."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from oauthlib.common import Request as OauthlibRequest
 from stint.accounts.selectors import has_second_factor, mfa_required_for
 from stint.core.forms import apply_domain_error
 from stint.oauth import selectors, services
-from stint.oauth.forms import AppEditForm, AppForm
+from stint.oauth.forms import AppEditForm, AppForm, ServerAppForm
+from stint.orgs.selectors import access_organisation
 
 MFA_FOR_APPS_MESSAGE = (
     "Set up two-factor authentication first: your role moves money, so connecting an app "
@@ -162,3 +164,36 @@ def authorised_revoke(request: HttpRequest, application_id: int) -> HttpResponse
     app = services.grant_revoke(actor=request.user, application_id=application_id)
     messages.success(request, f"{app.name} can no longer use your account.")
     return redirect("oauth_authorised")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def server_apps_page(request: HttpRequest, org_id: int) -> HttpResponse:
+    """An organisation's server apps: register one (its secret is shown once, here)."""
+    org, _ = access_organisation(actor=request.user, organisation_id=org_id, manage=True)
+    form = ServerAppForm()
+    created: services.RegisteredServerApp | None = None
+    if request.method == "POST":
+        form = ServerAppForm(request.POST)
+        if form.is_valid():
+            with apply_domain_error(form):
+                created = services.server_app_register(
+                    actor=request.user, organisation_id=org.pk, **form.cleaned_data
+                )
+                messages.success(request, "Server app registered.")
+                form = ServerAppForm()
+    return render(
+        request,
+        "oauth/server_apps.html",
+        {"org": org, "form": form, "apps": selectors.server_apps_of(org), "created": created},
+    )
+
+
+@login_required
+@require_POST
+def server_app_delete(request: HttpRequest, application_id: int) -> HttpResponse:
+    app, membership = selectors.access_server_app(actor=request.user, application_id=application_id)
+    org_id = membership.organisation_id
+    services.server_app_delete(actor=request.user, application_id=app.pk)
+    messages.success(request, f"{app.name} is deleted: its tokens have stopped working.")
+    return redirect("oauth_server_apps", org_id=org_id)

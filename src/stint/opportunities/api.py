@@ -183,6 +183,8 @@ def _saved(s: SavedSearch) -> SavedSearchOut:
     summary="Find taxonomy skills by name",
 )
 def skill_search(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
+    """Skills of the ESCO taxonomy whose name or alternative labels match `q`, for skill
+    pickers. Any signed-in person."""
     return search_skills(q[:100], 10)
 
 
@@ -192,6 +194,8 @@ def skill_search(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
     summary="Skills found in a description",
 )
 def skill_suggest(request: HttpRequest, payload: SuggestIn) -> list[dict[str, Any]]:
+    """Skills found in a posting's description text, with the phrase each was found in, so an
+    employer can confirm them. Any signed-in person."""
     return suggest_skills(payload.text, 15)
 
 
@@ -202,11 +206,15 @@ def skill_suggest(request: HttpRequest, payload: SuggestIn) -> list[dict[str, An
     "/saved-searches", response={200: list[SavedSearchOut], **ERRORS}, summary="Your saved searches"
 )
 def saved_search_list(request: HttpRequest) -> list[SavedSearchOut]:
+    """Your saved searches, with the filters each keeps."""
     return [_saved(s) for s in selectors.saved_searches_of(request.user)]
 
 
 @router.post("/saved-searches", response={201: SavedSearchOut, **ERRORS}, summary="Save a search")
 def saved_search_create(request: HttpRequest, payload: SavedSearchIn) -> Status[SavedSearchOut]:
+    """Save the current browse filters under a name, to run again later (and be told of new
+    matches). There is a limit per person (422 `too_many_searches`); bad filters are 422
+    naming the field."""
     search = services.saved_search_create(
         actor=request.user,
         name=payload.name,
@@ -222,6 +230,7 @@ def saved_search_create(request: HttpRequest, payload: SavedSearchIn) -> Status[
     summary="Delete a saved search",
 )
 def saved_search_delete(request: HttpRequest, saved_search_id: int) -> Status[None]:
+    """Delete one of your saved searches. Someone else's is 404."""
     services.saved_search_delete(actor=request.user, saved_search_id=saved_search_id)
     return Status(204, None)
 
@@ -235,6 +244,8 @@ def saved_search_delete(request: HttpRequest, saved_search_id: int) -> Status[No
     summary="An employer's postings with counts",
 )
 def org_postings(request: HttpRequest, org_id: int) -> list[PostingSummaryOut]:
+    """An employer's postings in every status, with counts of applicants and offers. Members of
+    that employer only (404 otherwise)."""
     org, _ = access_organisation(actor=request.user, organisation_id=org_id)
     return [
         PostingSummaryOut(
@@ -268,6 +279,10 @@ def browse(
     filters: Query[BrowseFilters],
     page: int = Query(1, ge=1, description="From 1; a page past the last one is empty"),
 ) -> BrowseOut:
+    """Browse and search published postings, a page of 20 at a time: free text `q`, skills,
+    pay, hours, remote or place, and sort. Needs no token (visitors see public postings
+    only); a signed-in candidate also sees postings restricted to their institution and how
+    each fits them. Bad filters are 422 naming the field."""
     query = selectors.BrowseQuery.from_params(filters.dict())
     result = selectors.browse_page(request.user, query, page)
     # The paginator falls back to the last page; the API answers what was asked:
@@ -291,6 +306,10 @@ def browse(
     "/opportunities", response={201: OpportunityDetailOut, **ERRORS}, summary="Create a draft"
 )
 def create(request: HttpRequest, payload: OpportunityIn) -> Status[OpportunityDetailOut]:
+    """Create a draft posting for an employer you are a member of: title, description, skills,
+    hours, pay (integer minor units, at least the pay floor) and dates. It stays a draft
+    until published with `POST …/status`. Fields that break a rule (pay under the floor,
+    dates in the wrong order) are 422 naming them."""
     base = services.Posting(title="", summary="", estimated_hours=0, fee_minor=0)
     opportunity = services.opportunity_create(
         actor=request.user,
@@ -307,6 +326,9 @@ def create(request: HttpRequest, payload: OpportunityIn) -> Status[OpportunityDe
     openapi_extra={"security": [{}]},  # public: see stint.api.public
 )
 def detail(request: HttpRequest, opportunity_id: int) -> OpportunityDetailOut:
+    """One posting, with why it matches you and whether it is worth your time when you are a
+    candidate. Published public postings need no token; drafts and restricted postings are
+    404 to anyone who may not see them."""
     o = selectors.access_opportunity(actor=request.user, opportunity_id=opportunity_id)
     return _detail(request, o)
 
@@ -319,6 +341,8 @@ def detail(request: HttpRequest, opportunity_id: int) -> OpportunityDetailOut:
 def update(
     request: HttpRequest, opportunity_id: int, payload: OpportunityPatch
 ) -> OpportunityDetailOut:
+    """Edit a posting. Members of its employer only. Once people have applied, the terms they
+    applied to (pay, hours, dates) may no longer change (422 `edit_limited`)."""
     current = selectors.access_opportunity(
         actor=request.user, opportunity_id=opportunity_id, manage=True
     )
@@ -338,6 +362,9 @@ def update(
 def change_status(
     request: HttpRequest, opportunity_id: int, payload: StatusIn
 ) -> OpportunityDetailOut:
+    """Move a posting along its life: publish a draft, close it, mark it filled or archive it.
+    Members of its employer only; a move the posting's status does not allow is 409
+    `bad_transition`."""
     opportunity = services.opportunity_transition(
         actor=request.user, opportunity_id=opportunity_id, status=payload.status
     )
@@ -350,6 +377,8 @@ def change_status(
     summary="Hide from your results, with a reason",
 )
 def hide(request: HttpRequest, opportunity_id: int, payload: HideIn) -> HiddenOut:
+    """Hide a posting from your browse and recommendations, with a reason (used to improve
+    matching). Candidates."""
     hidden = services.opportunity_hide(
         actor=request.user, opportunity_id=opportunity_id, reason=payload.reason
     )
@@ -364,6 +393,7 @@ def hide(request: HttpRequest, opportunity_id: int, payload: HideIn) -> HiddenOu
     summary="Show it in your results again",
 )
 def unhide(request: HttpRequest, opportunity_id: int) -> Status[None]:
+    """Show a hidden posting in your results again."""
     services.opportunity_unhide(actor=request.user, opportunity_id=opportunity_id)
     return Status(204, None)
 
@@ -374,6 +404,8 @@ def unhide(request: HttpRequest, opportunity_id: int) -> Status[None]:
     summary="Delete a draft (anything once published is closed or archived instead)",
 )
 def delete(request: HttpRequest, opportunity_id: int) -> Status[None]:
+    """Delete a draft. Anything that has been published is closed or archived instead (409).
+    Members of its employer only."""
     services.opportunity_delete(actor=request.user, opportunity_id=opportunity_id)
     return Status(204, None)
 
@@ -384,6 +416,7 @@ def delete(request: HttpRequest, opportunity_id: int) -> Status[None]:
     summary="Postings you saved for later",
 )
 def saved_list(request: HttpRequest) -> list[OpportunityOut]:
+    """The postings you saved for later."""
     return [
         OpportunityOut(**_fields(o))
         for o in selectors.saved_of(request.user).prefetch_related("skills")
@@ -396,6 +429,7 @@ def saved_list(request: HttpRequest) -> list[OpportunityOut]:
     summary="Save for later (saving twice is one save)",
 )
 def save(request: HttpRequest, opportunity_id: int) -> SavedOut:
+    """Save a posting for later. Saving twice is one save."""
     saved = services.opportunity_save(actor=request.user, opportunity_id=opportunity_id)
     return SavedOut(opportunity_id=saved.opportunity_id, created_at=saved.created_at)
 
@@ -406,6 +440,7 @@ def save(request: HttpRequest, opportunity_id: int) -> SavedOut:
     summary="Remove from your saved postings",
 )
 def unsave(request: HttpRequest, opportunity_id: int) -> Status[None]:
+    """Remove a posting from your saved ones."""
     services.opportunity_unsave(actor=request.user, opportunity_id=opportunity_id)
     return Status(204, None)
 
@@ -416,6 +451,8 @@ def unsave(request: HttpRequest, opportunity_id: int) -> Status[None]:
     summary="What you hid from your results (bring one back with DELETE .../hide)",
 )
 def hidden_list(request: HttpRequest) -> list[HiddenPostingOut]:
+    """The postings you hid from your results, with your reasons; bring one back with `DELETE
+    /opportunities/{id}/hide`."""
     return [
         HiddenPostingOut(
             opportunity_id=h.opportunity_id,
@@ -434,6 +471,9 @@ def hidden_list(request: HttpRequest) -> list[HiddenPostingOut]:
     summary="Recommended for you, with why each matches and whether it is worth your time",
 )
 def recommendations(request: HttpRequest, k: int = 10) -> RecommendationsOut:
+    """Postings recommended for you, best first, each with why it matches (skills, goals), what
+    you would learn and whether it is worth your time (effective hourly pay, the employer's
+    follow-up history). Candidates only: 403 until you turn on the candidate role."""
     if not request.user.is_candidate:
         raise Forbidden("Recommendations are for candidates: turn on the candidate role first.")
     recs = recommendations_for(request.user, k=max(1, min(k, 50)))

@@ -28,13 +28,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from stint.core import metrics
 from stint.matching.templatetags.skill_names import match_badge
 from stint.opportunities.models import Opportunity
 
 # What a page must load for `bodies` to find its cards (and for the hide form).
 CARD_KEY_FIELDS = ("id", "title", "updated_at", "employer__name")
 CARD_TTL = 24 * 60 * 60  # seconds; keys change with the content, this only frees memory
-_VERSION = "v2"  # bump when _card_body.html changes
+_VERSION = "v3"  # bump when _card_body.html changes
 
 
 def _key(o: Opportunity) -> str:
@@ -54,6 +55,11 @@ def bodies(opportunities: Sequence[Opportunity]) -> dict[int, SafeString]:
     keys = {o.pk: _key(o) for o in opportunities}
     found = cache.get_many(list(keys.values()))
     missing = [o for o in opportunities if keys[o.pk] not in found]
+    if keys:
+        metrics.inc(
+            "stint_cache_lookups_total", len(keys) - len(missing), cache="card", result="hit"
+        )
+        metrics.inc("stint_cache_lookups_total", len(missing), cache="card", result="miss")
     if missing:
         if any(o.get_deferred_fields() for o in missing):
             missing = list(

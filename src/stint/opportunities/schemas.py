@@ -4,14 +4,17 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from stint.core.money import CURRENCY_EXPONENTS, MAX_AMOUNT_MINOR
-from stint.opportunities import rules
-from stint.opportunities.models import Visibility, WorkMode
-from stint.opportunities.services import HIDE_REASONS
 
 # What the services accept, documented in the schema (the service keeps its own
 # 422 code): the schema never calls valid a value the server refuses.
+from stint.core.schemas import SKILL_KINDS, one_of
+from stint.opportunities import rules
+from stint.opportunities.models import OpportunityStatus, Visibility, WorkMode
+from stint.opportunities.services import HIDE_REASONS
+
 HOURS: dict = {"minimum": rules.MIN_HOURS, "maximum": rules.MAX_HOURS}
 CURRENCIES: dict = {"enum": list(CURRENCY_EXPONENTS)}
 WORK_MODES: dict = {"enum": list(WorkMode.values)}
@@ -64,6 +67,33 @@ class PostingFields(Schema):
 
 
 class OpportunityIn(PostingFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "organisation_id": 3,
+                    "title": "Customer churn analysis",
+                    "summary": "Find out why customers leave in their first 90 days.",
+                    "deliverables": "A notebook and a 5-slide summary.",
+                    "estimated_hours": 20,
+                    "fee_minor": 60000,
+                    "currency": "EUR",
+                    "due_date": "2027-03-31",
+                    "skills": [
+                        {
+                            "skill_id": "ccd0a1d9-afda-43d9-b901-96344886e14d",
+                            "need": "essential",
+                            "level": 2,
+                        }
+                    ],
+                    "questions": [
+                        {"text": "How many hours a week can you give?", "required": True}
+                    ],
+                }
+            ]
+        }
+    )
+
     organisation_id: int
 
 
@@ -115,7 +145,7 @@ class SkillFactOut(Schema):
     label: str
     need: str
     level: int
-    status: str  # "have" | "related" | "missing"
+    status: one_of(("have", "related", "missing"))  # "have" | "related" | "missing"
     via_id: str | None = None
     via_name: str = ""
     via_label: str = ""
@@ -152,7 +182,7 @@ class OpportunityOut(Schema):
     id: int
     employer_id: int
     employer: str
-    status: str
+    status: one_of(OpportunityStatus)
     title: str
     summary: str
     deliverables: str
@@ -199,7 +229,7 @@ class HoldReasonOut(Schema):
 class PostingHoldOut(Schema):
     """Why a posting is held for an admin's review, or was last refused (managers only)."""
 
-    status: str  # in_review | refused
+    status: one_of(("in_review", "refused"))  # in_review | refused
     reasons: list[HoldReasonOut] = Field(default_factory=list)
     refusal_reason: str = ""
     next_step: str
@@ -221,7 +251,7 @@ class OpportunityDetailOut(OpportunityOut):
 class PostingSummaryOut(Schema):
     id: int
     title: str
-    status: str
+    status: one_of(OpportunityStatus)
     application_count: int
     openings: int
     filled_count: int
@@ -287,7 +317,7 @@ class SavedSearchOut(Schema):
 class SkillOptionOut(Schema):
     id: str
     label: str
-    kind: str
+    kind: one_of(SKILL_KINDS)
 
 
 class SuggestIn(Schema):

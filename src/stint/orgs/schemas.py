@@ -4,9 +4,28 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from stint.core.schemas import one_of
+from stint.orgs.models import OrgKind
+
+# What Invitation.status (a property of the model) answers.
+INVITATION_STATUSES = ("pending", "accepted", "revoked", "expired")
 
 
 class OrganisationIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "employer",
+                    "name": "Northwind Analytics",
+                    "website": "https://northwind.example.com",
+                }
+            ]
+        }
+    )
+
     kind: Literal["employer", "institution"]
     name: str = Field(..., min_length=2, max_length=120)
     website: str = Field("", max_length=200, json_schema_extra={"format": "uri"})
@@ -21,7 +40,7 @@ class OrganisationPatch(Schema):
 
 class OrganisationOut(Schema):
     id: int
-    kind: str
+    kind: one_of(OrgKind)
     name: str
     slug: str
     website: str
@@ -44,6 +63,10 @@ class RoleIn(Schema):
 
 
 class InvitationIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "sam@northwind.example.com", "role": "member"}]}
+    )
+
     email: str = Field(..., min_length=3, max_length=254, json_schema_extra={"format": "email"})
     role: Literal["owner", "admin", "member"] = "member"
 
@@ -52,7 +75,7 @@ class InvitationOut(Schema):
     id: int
     email: str
     role: str
-    status: str
+    status: one_of(INVITATION_STATUSES)
     created_at: datetime
     expires_at: datetime
 

@@ -428,3 +428,46 @@ def affiliation_link_by_sign_on(*, user: User, institution_id: int, email: str) 
     if institution is None:
         raise NotFound("No such institution.")
     return _link(user, institution, email or user.email)
+
+
+@transaction.atomic
+def membership_grant_by_sign_on(*, user: User, institution_id: int) -> Membership | None:
+    """Called by stint.sso when the institution's IdP says this person is staff (its
+    attribute mapping, already checked against the institution's verified domains).
+    Makes them a member (never more); returns the membership only when this call made it."""
+    institution = Organisation.objects.filter(pk=institution_id, kind=OrgKind.INSTITUTION).first()
+    if institution is None:
+        raise NotFound("No such institution.")
+    membership, created = Membership.objects.get_or_create(
+        organisation=institution, user=user, defaults={"role": OrgRole.MEMBER}
+    )
+    if not created:
+        return None
+    audit.record(
+        actor=None,
+        action="membership.created",
+        target=("membership", membership.pk),
+        after=_membership_facts(membership) | {"by": "sign_on"},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke_by_sign_on(*, user: User, institution_id: int) -> bool:
+    """Called by stint.sso when the IdP no longer says staff of someone whose
+    membership it made: remove it, unless someone has since made them an admin or owner."""
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(organisation_id=institution_id, user=user, role=OrgRole.MEMBER)
+        .first()
+    )
+    if membership is None:
+        return False
+    audit.record(
+        actor=None,
+        action="membership.removed",
+        target=("membership", membership.pk),
+        before=_membership_facts(membership) | {"by": "sign_on"},
+    )
+    membership.delete()
+    return True

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from stint.core.money import CURRENCY_EXPONENTS
 from stint.core.paging import PageOut
+from stint.core.schemas import one_of
+from stint.payments.models import PayoutStatus, ProviderAccountStatus, TransactionKind
 
 
 class BalanceOut(Schema):
@@ -15,6 +18,12 @@ class BalanceOut(Schema):
 
 
 class PayoutIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"currency": "EUR", "idempotency_key": "payout-2027-01-31-1"}]
+        }
+    )
+
     currency: str = Field(
         ...,
         min_length=3,
@@ -35,7 +44,7 @@ class PayoutOut(Schema):
     amount_minor: int
     currency: str
     amount: str
-    status: str = Field(
+    status: one_of(PayoutStatus) = Field(
         ..., description="held (until payout setup is finished) | requested | paid | failed"
     )
     created_at: datetime
@@ -48,7 +57,9 @@ class PayoutPageOut(PageOut):
 
 class SetupOut(Schema):
     provider: str = Field(..., description="sandbox | stripe (STINT_PAYMENT_PROVIDER)")
-    status: str = Field(..., description="none | pending | ready | restricted")
+    status: one_of(("none", *ProviderAccountStatus)) = Field(
+        ..., description="none | pending | ready | restricted"
+    )
     ready: bool
     message: str
     requirements: list[str] = Field(
@@ -79,3 +90,52 @@ class PaymentSetupIn(Schema):
         description="Receipts go here (when the customer is created).",
         json_schema_extra={"format": "email"},
     )
+
+
+class ReceiptLineOut(Schema):
+    label: str
+    amount_minor: int = Field(..., description="Integer minor units of `currency`")
+    currency: str
+
+
+class ReceiptOut(Schema):
+    id: int = Field(..., description="The ledger transaction's id")
+    kind: one_of(TransactionKind)
+    title: str = Field(..., examples=["Payment receipt"])
+    audience: one_of(("employer", "candidate")) = Field(
+        ..., description="Whose view: the employer who paid or the candidate who earned"
+    )
+    reference: str = Field(..., description="What it was for, e.g. `engagement:42`")
+    organisation_id: int | None
+    created_at: datetime
+    lines: list[ReceiptLineOut]
+    total_minor: int = Field(
+        ..., description="What the reader paid (employer) or earned (candidate), minor units"
+    )
+    currency: str
+    pdf_url: str = Field(..., description="The same receipt as a PDF (a session or token)")
+
+
+class ReceiptPageOut(PageOut):
+    items: list[ReceiptOut]
+
+
+class StatementRowOut(Schema):
+    transaction_id: int
+    created_at: datetime
+    label: str
+    amount_minor: int
+    balance_minor: int = Field(..., description="The balance after this row")
+
+
+class StatementOut(Schema):
+    candidate_id: int
+    currency: str
+    start: date
+    end: date
+    opening_minor: int
+    earned_minor: int
+    paid_out_minor: int
+    closing_minor: int
+    rows: list[StatementRowOut]
+    pdf_url: str

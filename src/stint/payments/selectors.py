@@ -58,6 +58,14 @@ def receipts_for_org(*, actor: User, organisation_id: int) -> tuple[Organisation
     return org, txs
 
 
+def org_receipts(*, actor: User, organisation_id: int) -> tuple[Organisation, list[Receipt]]:
+    """Every receipt of an organisation (members and platform admins), newest first,
+    with its lines: what the page lists and the API returns."""
+    org, txs = receipts_for_org(actor=actor, organisation_id=organisation_id)
+    txs = txs.prefetch_related("entries__account")
+    return org, [_employer_receipt(tx, org, list(tx.entries.all())) for tx in txs]
+
+
 def employer_orgs_for(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user, kind="employer").order_by("name")
 

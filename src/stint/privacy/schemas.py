@@ -6,11 +6,13 @@ from ninja import Schema
 from pydantic import Field
 
 from stint.core.paging import PageOut
+from stint.core.schemas import one_of
+from stint.privacy.models import ExportStatus
 
 
 class ExportOut(Schema):
     id: int
-    status: str
+    status: one_of(ExportStatus)
     size: int
     created_at: datetime
     ready_at: datetime | None

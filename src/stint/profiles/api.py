@@ -6,7 +6,7 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from stint.core.errors import call_reporting_every_field
-from stint.core.schemas import ERRORS
+from stint.core.schemas import ERRORS, RESUME_TYPES, download
 from stint.matching import engine
 from stint.profiles import selectors, services
 from stint.profiles.models import (
@@ -115,11 +115,15 @@ def profile_out(p: CandidateProfile, *, resume_url: str | None = None) -> Profil
 
 @router.get("/profile", response={200: ProfileOut, **ERRORS}, summary="Your candidate profile")
 def profile_get(request: HttpRequest) -> ProfileOut:
+    """Your candidate profile: headline, skills with levels, goals, education, availability,
+    resume and how complete it is."""
     return _profile(services.profile_get_or_create(actor=request.user))
 
 
 @router.patch("/profile", response={200: ProfileOut, **ERRORS}, summary="Change your profile")
 def profile_update(request: HttpRequest, payload: ProfilePatch) -> ProfileOut:
+    """Change your profile's headline, summary, location, availability and pay expectations;
+    only the fields you send change. Bad values are 422 naming the field."""
     # Every field at fault is answered at once (issue 14), as on the page.
     profile = call_reporting_every_field(
         services.profile_update,
@@ -135,6 +139,8 @@ def profile_update(request: HttpRequest, payload: ProfilePatch) -> ProfileOut:
     summary="A candidate's profile (owner and platform admins)",
 )
 def profile_of_user(request: HttpRequest, user_id: int) -> ProfileOut:
+    """A candidate's profile. The candidate themselves and platform admins; employers see
+    applicants' profiles through their applications instead (404 here)."""
     return _profile(selectors.access_profile(actor=request.user, user_id=user_id))
 
 
@@ -143,6 +149,8 @@ def profile_of_user(request: HttpRequest, user_id: int) -> ProfileOut:
 
 @router.post("/profile/skills", response={201: SkillClaimOut, **ERRORS}, summary="Add a skill")
 def skill_add(request: HttpRequest, payload: SkillClaimIn) -> Status[SkillClaimOut]:
+    """Add a skill from the taxonomy with your level. An unknown skill or level is 422 naming
+    it."""
     claim = services.skill_add(actor=request.user, skill_id=payload.skill_id, level=payload.level)
     return Status(201, _skill(claim))
 
@@ -151,6 +159,7 @@ def skill_add(request: HttpRequest, payload: SkillClaimIn) -> Status[SkillClaimO
     "/profile/skills/{claim_id}", response={200: SkillClaimOut, **ERRORS}, summary="Change a level"
 )
 def skill_update(request: HttpRequest, claim_id: int, payload: SkillLevelIn) -> SkillClaimOut:
+    """Change the level of one of your skills."""
     return _skill(services.skill_update(actor=request.user, claim_id=claim_id, level=payload.level))
 
 
@@ -158,6 +167,7 @@ def skill_update(request: HttpRequest, claim_id: int, payload: SkillLevelIn) -> 
     "/profile/skills/{claim_id}", response={204: None, **ERRORS}, summary="Remove a skill"
 )
 def skill_remove(request: HttpRequest, claim_id: int) -> Status[None]:
+    """Remove a skill from your profile. Someone else's skill is 404."""
     services.skill_remove(actor=request.user, claim_id=claim_id)
     return Status(204, None)
 
@@ -169,6 +179,8 @@ def skill_remove(request: HttpRequest, claim_id: int) -> Status[None]:
     "/profile/goals", response={201: GoalOut, **ERRORS}, summary="Add a career goal (occupation)"
 )
 def goal_add(request: HttpRequest, payload: GoalIn) -> Status[GoalOut]:
+    """Add a career goal (an occupation of the taxonomy, found with `/taxonomy/occupations`).
+    An unknown occupation is 422."""
     return Status(
         201, _goal(services.goal_add(actor=request.user, occupation_id=payload.occupation_id))
     )
@@ -178,6 +190,7 @@ def goal_add(request: HttpRequest, payload: GoalIn) -> Status[GoalOut]:
     "/profile/goals/{goal_id}", response={204: None, **ERRORS}, summary="Remove a career goal"
 )
 def goal_remove(request: HttpRequest, goal_id: int) -> Status[None]:
+    """Remove one of your career goals; its roadmap goes with it. Someone else's goal is 404."""
     services.goal_remove(actor=request.user, goal_id=goal_id)
     return Status(204, None)
 
@@ -187,6 +200,7 @@ def goal_remove(request: HttpRequest, goal_id: int) -> Status[None]:
 
 @router.post("/profile/education", response={201: EducationOut, **ERRORS}, summary="Add education")
 def education_add(request: HttpRequest, payload: EducationIn) -> Status[EducationOut]:
+    """Add an education entry: institution, programme and years."""
     return Status(201, _education(services.education_add(actor=request.user, **payload.dict())))
 
 
@@ -196,6 +210,7 @@ def education_add(request: HttpRequest, payload: EducationIn) -> Status[Educatio
     summary="Remove an education entry",
 )
 def education_remove(request: HttpRequest, education_id: int) -> Status[None]:
+    """Remove one of your education entries. Someone else's entry is 404."""
     services.education_remove(actor=request.user, education_id=education_id)
     return Status(204, None)
 
@@ -205,6 +220,8 @@ def education_remove(request: HttpRequest, education_id: int) -> Status[None]:
 
 @router.post("/profile/windows", response={201: WindowOut, **ERRORS}, summary="Add a date window")
 def window_add(request: HttpRequest, payload: WindowIn) -> Status[WindowOut]:
+    """Add a window of dates when you are available for work. An end before the start is 422
+    `bad_window`."""
     return Status(
         201, _window(services.window_add(actor=request.user, start=payload.start, end=payload.end))
     )
@@ -214,6 +231,7 @@ def window_add(request: HttpRequest, payload: WindowIn) -> Status[WindowOut]:
     "/profile/windows/{window_id}", response={204: None, **ERRORS}, summary="Remove a date window"
 )
 def window_remove(request: HttpRequest, window_id: int) -> Status[None]:
+    """Remove one of your availability windows. Someone else's window is 404."""
     services.window_remove(actor=request.user, window_id=window_id)
     return Status(204, None)
 
@@ -227,6 +245,9 @@ def window_remove(request: HttpRequest, window_id: int) -> Status[None]:
     summary="Upload your resume (PDF, DOCX or TXT); returns suggested skills to confirm",
 )
 def resume_upload(request: HttpRequest, resume: File[UploadedFile]) -> Status[ResumeOut]:
+    """Upload your resume (PDF, DOCX or TXT, multipart). It is parsed into suggested skills you
+    then confirm; nothing is added yet. Another file type or a file too large is 422 naming
+    `file`."""
     profile = services.resume_upload(actor=request.user, file=resume)
     out = _resume(profile)
     assert out is not None
@@ -239,12 +260,14 @@ def resume_upload(request: HttpRequest, resume: File[UploadedFile]) -> Status[Re
     summary="Add suggested skills you confirm; the rest are dismissed",
 )
 def resume_confirm(request: HttpRequest, payload: ResumeConfirmIn) -> list[SkillClaimOut]:
+    """Add the suggested skills you confirm; the other suggestions are dismissed."""
     levels = {item.skill_id: item.level for item in payload.skills}
     return [_skill(s) for s in services.resume_confirm(actor=request.user, levels=levels)]
 
 
 @router.delete("/profile/resume", response={204: None, **ERRORS}, summary="Remove your resume")
 def resume_remove(request: HttpRequest) -> Status[None]:
+    """Remove your resume file; with none there this is 409 `no_resume`."""
     services.resume_remove(actor=request.user)
     return Status(204, None)
 
@@ -252,10 +275,13 @@ def resume_remove(request: HttpRequest) -> Status[None]:
 @router.get(
     "/profiles/{user_id}/resume",
     response={200: None, **ERRORS},
+    openapi_extra=download(*RESUME_TYPES),
     url_name="profile_resume_download",
     summary="Download a candidate's resume (owner and platform admins)",
 )
 def resume_download(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Download a candidate's resume file as uploaded. The candidate and platform admins (404
+    otherwise, and when there is none)."""
     return resume_response(selectors.access_profile(actor=request.user, user_id=user_id))
 
 
@@ -268,6 +294,7 @@ def resume_download(request: HttpRequest, user_id: int) -> HttpResponse:
     summary="Skills matching a phrase (autocomplete)",
 )
 def taxonomy_skills(request: HttpRequest, q: str = "", k: int = 10) -> list[SkillOption]:
+    """Skills whose name matches a phrase, for autocomplete."""
     return [SkillOption(**s) for s in engine.search_skills(q[:100], max(1, min(k, 25)))]
 
 
@@ -277,4 +304,6 @@ def taxonomy_skills(request: HttpRequest, q: str = "", k: int = 10) -> list[Skil
     summary="Occupations for a job title, best first (title normalisation)",
 )
 def taxonomy_occupations(request: HttpRequest, q: str = "", k: int = 10) -> list[OccupationOption]:
+    """Occupations that match a job title, best first (title normalisation), to pick a career
+    goal."""
     return [OccupationOption(**o) for o in engine.search_occupations(q[:100], max(1, min(k, 25)))]

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
+from stint.core.schemas import SKILL_KINDS, one_of
 from stint.profiles import rules
 from stint.profiles.models import RemotePreference
 
@@ -161,7 +162,7 @@ class ProfileOut(Schema):
 class SkillOption(Schema):
     id: str
     label: str
-    kind: str
+    kind: one_of(SKILL_KINDS)
 
 
 class OccupationOption(Schema):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router, Status
 
 from stint.accounts.models import User
 from stint.core.schemas import ERRORS, LIMITED_ERRORS
+from stint.core.spreadsheet import ALSO_CSV, csv_download, wants_csv
 from stint.programs import selectors, services
 from stint.programs.models import AllocationRun, CreditRecord, Program, ProgramOpportunity
 from stint.programs.schemas import (
@@ -97,6 +98,8 @@ def _credit(c: CreditRecord) -> CreditOut:
 
 @router.get("/programs", response={200: list[ProgramOut], **ERRORS}, summary="Your programs")
 def program_list(request: HttpRequest) -> list[ProgramOut]:
+    """The cohort programs you take part in: as staff, as a student of the cohort, or as an
+    employer with a project in it."""
     out = []
     for p in selectors.programs_for(request.user):
         out.append(_program(p, selectors.access_program(actor=request.user, program_id=p.pk).roles))
@@ -107,12 +110,16 @@ def program_list(request: HttpRequest) -> list[ProgramOut]:
     "/programs", response={201: ProgramOut, **ERRORS}, summary="Staff: create a cohort program"
 )
 def program_create(request: HttpRequest, payload: ProgramIn) -> Status[ProgramOut]:
+    """Create a cohort program for an institution, where students rank projects and a stable
+    matching allocates them. Staff of the institution only."""
     p = services.program_create(actor=request.user, **payload.dict())
     return Status(201, _program(p, {"staff"}))
 
 
 @router.get("/programs/{program_id}", response={200: ProgramOut, **ERRORS}, summary="One program")
 def program_get(request: HttpRequest, program_id: int) -> ProgramOut:
+    """One program, with its ranking window and state. Its staff, students and employers (404
+    otherwise)."""
     access = selectors.access_program(actor=request.user, program_id=program_id)
     return _program(access.program, access.roles)
 
@@ -123,6 +130,8 @@ def program_get(request: HttpRequest, program_id: int) -> ProgramOut:
     summary="Staff: open the ranking window",
 )
 def program_window(request: HttpRequest, program_id: int, payload: RankingWindowIn) -> ProgramOut:
+    """Open the ranking window: students and employers may rank until it closes. Staff only; a
+    program whose status does not allow it is 409 `bad_transition`."""
     p = services.program_window_open(
         actor=request.user,
         program_id=program_id,
@@ -138,6 +147,7 @@ def program_window(request: HttpRequest, program_id: int, payload: RankingWindow
     summary="Staff: close ranking now",
 )
 def program_window_close(request: HttpRequest, program_id: int) -> ProgramOut:
+    """Close ranking now, before the window's end. Staff only."""
     p = services.program_window_close(actor=request.user, program_id=program_id)
     return _program(p, {"staff"})
 
@@ -148,6 +158,8 @@ def program_window_close(request: HttpRequest, program_id: int) -> ProgramOut:
     summary="The program's opportunities (employers see their own, proposals included)",
 )
 def entry_list(request: HttpRequest, program_id: int) -> list[EntryOut]:
+    """The program's projects. Staff and students see agreed ones; employers see their own,
+    proposals included."""
     access = selectors.access_program(actor=request.user, program_id=program_id)
     return [_entry(e, access) for e in selectors.entries_for(access)]
 
@@ -158,6 +170,8 @@ def entry_list(request: HttpRequest, program_id: int) -> list[EntryOut]:
     summary="Propose an opportunity (staff), or offer your own (employer)",
 )
 def entry_propose(request: HttpRequest, program_id: int, payload: EntryIn) -> Status[EntryOut]:
+    """Propose a posting for the program (staff) or offer one of your own (employer); the other
+    side agrees or declines. Rate-limited per person (429 with `Retry-After`)."""
     e = services.entry_propose(actor=request.user, program_id=program_id, **payload.dict())
     return Status(201, _entry(e))
 
@@ -168,6 +182,8 @@ def entry_propose(request: HttpRequest, program_id: int, payload: EntryIn) -> St
     summary="Agree to or decline a proposed opportunity (the other side)",
 )
 def entry_decide(request: HttpRequest, entry_id: int, payload: DecisionIn) -> EntryOut:
+    """Agree to or decline a proposed project. The side that did not propose it; a decided
+    proposal is 409 `already_decided`."""
     return _entry(
         services.entry_decide(actor=request.user, entry_id=entry_id, accept=payload.accept)
     )
@@ -179,6 +195,7 @@ def entry_decide(request: HttpRequest, entry_id: int, payload: DecisionIn) -> En
     summary="Staff: the cohort",
 )
 def cohort_list(request: HttpRequest, program_id: int) -> list[CohortMemberOut]:
+    """The students of the program's cohort. Staff only."""
     access = selectors.access_program(actor=request.user, program_id=program_id, role="staff")
     return [
         CohortMemberOut(student_id=m.student_id, email=m.student.email, name=m.student.display_name)
@@ -194,6 +211,8 @@ def cohort_list(request: HttpRequest, program_id: int) -> list[CohortMemberOut]:
 def cohort_add(
     request: HttpRequest, program_id: int, payload: CohortIn
 ) -> Status[list[CohortMemberOut]]:
+    """Add students affiliated with the institution to the cohort. Staff only; students not
+    affiliated with the institution are refused, naming them."""
     services.cohort_add(
         actor=request.user,
         program_id=program_id,
@@ -209,6 +228,8 @@ def cohort_add(
     summary="Staff: add the affiliated students among those named, list the others",
 )
 def cohort_add_batch(request: HttpRequest, program_id: int, payload: CohortIn) -> CohortBatchOut:
+    """Add the affiliated students among those named (by email) and list the others, without
+    failing the batch. Staff only."""
     batch = services.cohort_add_batch(
         actor=request.user,
         program_id=program_id,
@@ -236,6 +257,8 @@ def cohort_add_batch(request: HttpRequest, program_id: int, payload: CohortIn) -
     summary="Staff: remove a student",
 )
 def cohort_remove(request: HttpRequest, program_id: int, student_id: int) -> Status[None]:
+    """Remove a student from the cohort. Staff only; once ranking is over this is 409
+    `not_editable`."""
     services.cohort_remove(actor=request.user, program_id=program_id, student_id=student_id)
     return Status(204, None)
 
@@ -246,6 +269,8 @@ def cohort_remove(request: HttpRequest, program_id: int, student_id: int) -> Sta
     summary="Staff: the institution's priority order",
 )
 def priorities_set(request: HttpRequest, program_id: int, payload: PrioritiesIn) -> list[int]:
+    """The institution's priority order of students, used to break ties in the allocation.
+    Staff only."""
     rows = services.priorities_set(
         actor=request.user, program_id=program_id, student_ids=payload.student_ids
     )
@@ -258,6 +283,8 @@ def priorities_set(request: HttpRequest, program_id: int, payload: PrioritiesIn)
     summary="Student: the opportunities to rank, with your fit",
 )
 def choices(request: HttpRequest, program_id: int) -> list[ChoiceOut]:
+    """The projects a student may rank, with how each fits them. Students of the cohort, while
+    ranking is open."""
     access = selectors.access_program(actor=request.user, program_id=program_id, role="student")
     return [
         ChoiceOut(**{k: v for k, v in row.items() if k != "entry"})  # type: ignore[arg-type]
@@ -280,6 +307,7 @@ def _my_rankings(program: Program, request: HttpRequest) -> list[RankingOut]:
     summary="Student: your ranking",
 )
 def my_rankings(request: HttpRequest, program_id: int) -> list[RankingOut]:
+    """Your ranking of the program's projects, best first."""
     access = selectors.access_program(actor=request.user, program_id=program_id, role="student")
     return _my_rankings(access.program, request)
 
@@ -292,6 +320,8 @@ def my_rankings(request: HttpRequest, program_id: int) -> list[RankingOut]:
 def my_rankings_set(
     request: HttpRequest, program_id: int, payload: MyRankingsIn
 ) -> list[RankingOut]:
+    """Replace your ranking, best first. Students of the cohort while ranking is open (409
+    `not_ranking` otherwise); an unknown or repeated project is 422."""
     services.student_rankings_set(
         actor=request.user, program_id=program_id, entry_ids=payload.entry_ids
     )
@@ -304,6 +334,8 @@ def my_rankings_set(
     summary="Employer: students who ranked this opportunity, in your order",
 )
 def applicants(request: HttpRequest, entry_id: int) -> list[ProgramApplicantOut]:
+    """Students who ranked one of your projects, in your order (or by fit when you have not
+    ranked). Members of the project's employer."""
     from stint.programs.selectors import access_entry_as_employer
 
     entry = access_entry_as_employer(actor=request.user, entry_id=entry_id)
@@ -327,6 +359,8 @@ def applicants(request: HttpRequest, entry_id: int) -> list[ProgramApplicantOut]
 def employer_rankings_set(
     request: HttpRequest, entry_id: int, payload: EmployerRankingsIn
 ) -> list[ProgramApplicantOut]:
+    """Rank or score the students who ranked your project; an empty list falls back to the
+    engine's fit. Members of the project's employer, while ranking is open."""
     services.employer_rankings_set(
         actor=request.user,
         entry_id=entry_id,
@@ -341,6 +375,7 @@ def employer_rankings_set(
     summary="Staff: allocation runs",
 )
 def run_list(request: HttpRequest, program_id: int) -> list[RunOut]:
+    """The program's allocation runs, newest first. Staff only."""
     access = selectors.access_program(actor=request.user, program_id=program_id, role="staff")
     return [_run(r) for r in selectors.runs_of(access.program)]
 
@@ -351,6 +386,9 @@ def run_list(request: HttpRequest, program_id: int) -> list[RunOut]:
     summary="Staff: run the allocation (background task)",
 )
 def run_start(request: HttpRequest, program_id: int, payload: RunIn) -> Status[RunOut]:
+    """Run the allocation (a stable matching over both sides' rankings) as a background task;
+    poll the run for its result. Staff only; a program not ready to allocate is 409
+    `cannot_run`, one already running 409 `run_in_progress`."""
     run = services.allocation_run_start(
         actor=request.user, program_id=program_id, optimal=payload.optimal
     )
@@ -359,6 +397,7 @@ def run_start(request: HttpRequest, program_id: int, payload: RunIn) -> Status[R
 
 @router.get("/programs/runs/{run_id}", response={200: RunOut, **ERRORS}, summary="Staff: one run")
 def run_get(request: HttpRequest, run_id: int) -> RunOut:
+    """One allocation run: its state, figures and any failure. Staff only."""
     run, _ = selectors.access_run(actor=request.user, run_id=run_id)
     return _run(run)
 
@@ -369,6 +408,7 @@ def run_get(request: HttpRequest, run_id: int) -> RunOut:
     summary="Staff: who got which project in a run",
 )
 def run_placements(request: HttpRequest, run_id: int) -> list[PlacementOut]:
+    """Who got which project in a run, with why. Staff only."""
     run, _ = selectors.access_run(actor=request.user, run_id=run_id)
     return [
         PlacementOut(
@@ -391,6 +431,9 @@ def run_placements(request: HttpRequest, run_id: int) -> list[PlacementOut]:
     summary="Staff: publish the run (makes the offers; idempotent)",
 )
 def run_publish(request: HttpRequest, run_id: int) -> PublishOut:
+    """Publish a finished run: offers are made to the students placed. Idempotent: publishing
+    again answers the same offers. Staff only; a run not finished and stable is 409
+    `run_not_done`, another published run 409 `already_published`."""
     report = services.allocation_publish(actor=request.user, run_id=run_id)
     return PublishOut(run=_run(report.run), offers_created=report.created, skipped=report.skipped)
 
@@ -401,6 +444,8 @@ def run_publish(request: HttpRequest, run_id: int) -> PublishOut:
     summary="Student: your placement and why",
 )
 def my_result(request: HttpRequest, program_id: int) -> ResultOut:
+    """Your placement in a published allocation, and why. Students of the cohort; 404 until a
+    run is published."""
     access = selectors.access_program(actor=request.user, program_id=program_id, role="student")
     r = selectors.student_result(access.program, request.user)
     return ResultOut(
@@ -416,9 +461,18 @@ def my_result(request: HttpRequest, program_id: int) -> ResultOut:
     "/programs/{program_id}/credits",
     response={200: list[CreditOut], **ERRORS},
     summary="Staff: credit records",
+    openapi_extra=ALSO_CSV,
 )
-def credit_list(request: HttpRequest, program_id: int) -> list[CreditOut]:
+def credit_list(request: HttpRequest, program_id: int) -> list[CreditOut] | StreamingHttpResponse:
+    """The program's academic credit records, or the website's CSV export of them when
+    asked with `Accept: text/csv`. Staff only."""
     access = selectors.access_program(actor=request.user, program_id=program_id, role="staff")
+    if wants_csv(request):
+        return csv_download(
+            selectors.CREDIT_COLUMNS,
+            selectors.credits_table(access.program),
+            f"program-{program_id}-credits.csv",
+        )
     return [_credit(c) for c in selectors.credits_of(access.program)]
 
 
@@ -428,5 +482,7 @@ def credit_list(request: HttpRequest, program_id: int) -> list[CreditOut]:
     summary="Staff: record credit for completed engagements (idempotent)",
 )
 def credit_refresh(request: HttpRequest, program_id: int) -> CreditRefreshOut:
+    """Record credit for students' completed engagements. Idempotent: running it again records
+    nothing new. Staff only."""
     created = services.credit_records_refresh_for(actor=request.user, program_id=program_id)
     return CreditRefreshOut(created=created, records=credit_list(request, program_id))

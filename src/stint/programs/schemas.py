@@ -6,6 +6,9 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
+from stint.core.schemas import one_of
+from stint.programs.models import CreditStatus, ProgramStatus, ProposalStatus, RunStatus
+
 
 class ProgramIn(Schema):
     institution_id: int
@@ -24,7 +27,7 @@ class ProgramOut(Schema):
     description: str
     credit_bearing: bool
     credits: int
-    status: str
+    status: one_of(ProgramStatus)
     priority_mode: str
     ranking_opens: datetime | None
     ranking_closes: datetime | None
@@ -53,7 +56,7 @@ class EntryOut(Schema):
     title: str
     employer: str
     openings: int
-    status: str
+    status: one_of(ProposalStatus)
     proposed_by_side: str
     can_decide: bool = False  # the actor agrees to or declines it (`…/decision`)
 
@@ -142,7 +145,7 @@ class RunIn(Schema):
 class RunOut(Schema):
     id: int
     program_id: int
-    status: str
+    status: one_of(RunStatus)
     progress: int
     optimal: str
     engine_version: str
@@ -172,7 +175,7 @@ class CreditOut(Schema):
     email: str
     opportunity: str
     credits: int
-    status: str
+    status: one_of(CreditStatus)
     created_at: datetime
 
 

@@ -6,7 +6,7 @@ gets NotFound, so ids never reveal which programs exist."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet
 
@@ -264,6 +264,31 @@ def published_run(program: Program) -> AllocationRun | None:
 
 def credits_of(program: Program) -> QuerySet[CreditRecord]:
     return CreditRecord.objects.filter(program=program).select_related("student", "opportunity")
+
+
+CREDIT_COLUMNS = (
+    "student_email",
+    "student_name",
+    "opportunity",
+    "credits",
+    "status",
+    "completed_at",
+)
+
+
+def credits_table(program: Program) -> list[tuple[Any, ...]]:
+    """The credit records as rows of CREDIT_COLUMNS: the CSV download's body."""
+    return [
+        (
+            c.student.email,
+            c.student.display_name,
+            c.opportunity.title,
+            c.credits,
+            c.status,
+            c.created_at,
+        )
+        for c in credits_of(program)
+    ]
 
 
 def counts(program: Program) -> dict[str, int]:

@@ -3,8 +3,6 @@ student's ranking and result; the employer's opportunities and rankings."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stint.core.charts import bar_chart
 from stint.core.errors import DomainError, Forbidden
 from stint.core.forms import apply_domain_error, flash_refusal
-from stint.core.spreadsheet import csv_row
+from stint.core.spreadsheet import csv_download
 from stint.opportunities.models import Opportunity, OpportunityStatus
 from stint.orgs.models import Membership, OrgKind
 from stint.programs import rules, selectors, services
@@ -471,23 +469,8 @@ def credits(request: HttpRequest, program_id: int) -> HttpResponse:
 def credits_csv(request: HttpRequest, program_id: int) -> HttpResponse:
     access = selectors.access_program(actor=request.user, program_id=program_id, role="staff")
     services.credit_records_refresh(access.program)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="program-{program_id}-credits.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["student_email", "student_name", "opportunity", "credits", "status", "completed_at"]
+    return csv_download(
+        selectors.CREDIT_COLUMNS,
+        selectors.credits_table(access.program),
+        f"program-{program_id}-credits.csv",
     )
-    for c in selectors.credits_of(access.program):
-        writer.writerow(
-            csv_row(
-                [
-                    c.student.email,
-                    c.student.display_name,
-                    c.opportunity.title,
-                    c.credits,
-                    c.status,
-                    c.created_at,
-                ]
-            )
-        )
-    return response

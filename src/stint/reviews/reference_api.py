@@ -1,5 +1,5 @@
-"""The references API (mounted with the "growth" tag, where it was first published;
-operation ids are kept from then so that clients see no change)."""
+"""The references API: part of reviews (ADR 0018); its operationIds, once kept from
+the growth area, are `reviews.reference_*` since issue 16 item 7."""
 
 from __future__ import annotations
 
@@ -55,11 +55,12 @@ def reference_out(r: Reference, side: str) -> ReferenceOut:
     "/engagements/{engagement_id}/references",
     response={201: ReferenceOut, **ERRORS},
     summary="Candidate: ask the employer for a reference",
-    operation_id="stint_growth_api_reference_request",
 )
 def reference_request(
     request: HttpRequest, engagement_id: int, payload: ReferenceRequestIn
 ) -> Status[ReferenceOut]:
+    """Ask the employer of a completed engagement for a written reference. The candidate only;
+    work not approved yet is 422 `not_completed`."""
     ref = references.reference_request(
         actor=request.user, engagement_id=engagement_id, message=payload.message
     )
@@ -70,9 +71,9 @@ def reference_request(
     "/references",
     response={200: list[ReferenceOut], **ERRORS},
     summary="Your references, and those your employers were asked for",
-    operation_id="stint_growth_api_reference_list",
 )
 def reference_list(request: HttpRequest) -> list[ReferenceOut]:
+    """References you asked for as a candidate, and those your employers were asked to write."""
     groups = selectors.references_for(request.user)
     return [reference_out(r, "candidate") for r in groups["mine"]] + [
         reference_out(r, "employer") for r in groups["to_write"] + groups["written"]
@@ -83,9 +84,9 @@ def reference_list(request: HttpRequest) -> list[ReferenceOut]:
     "/references/{reference_id}",
     response={200: ReferenceOut, **ERRORS},
     summary="One reference",
-    operation_id="stint_growth_api_reference_get",
 )
 def reference_get(request: HttpRequest, reference_id: int) -> ReferenceOut:
+    """One reference. Its candidate or the employer's team (404 otherwise)."""
     ref, side = selectors.access_reference(actor=request.user, reference_id=reference_id)
     return reference_out(ref, side)
 
@@ -94,11 +95,12 @@ def reference_get(request: HttpRequest, reference_id: int) -> ReferenceOut:
     "/references/{reference_id}/write",
     response={200: ReferenceOut, **ERRORS},
     summary="Employer: write the reference",
-    operation_id="stint_growth_api_reference_write",
 )
 def reference_write(
     request: HttpRequest, reference_id: int, payload: ReferenceWriteIn
 ) -> ReferenceOut:
+    """Write the reference a past intern asked for. Members of the employer only; a reference
+    already written or declined is 409 `not_requested`."""
     ref = references.reference_write(
         actor=request.user, reference_id=reference_id, text=payload.text
     )
@@ -109,11 +111,12 @@ def reference_write(
     "/references/{reference_id}/decline",
     response={200: ReferenceOut, **ERRORS},
     summary="Employer: decline to write it",
-    operation_id="stint_growth_api_reference_decline",
 )
 def reference_decline(
     request: HttpRequest, reference_id: int, payload: ReferenceDeclineIn
 ) -> ReferenceOut:
+    """Decline to write a reference. Members of the employer only; a reference already answered
+    is 409 `not_requested`."""
     ref = references.reference_decline(
         actor=request.user, reference_id=reference_id, reason=payload.reason
     )
@@ -124,11 +127,12 @@ def reference_decline(
     "/references/{reference_id}",
     response={200: ReferenceOut, **ERRORS},
     summary="Candidate: who sees it (private or on your portfolio)",
-    operation_id="stint_growth_api_reference_visibility",
 )
 def reference_visibility(
     request: HttpRequest, reference_id: int, payload: ReferenceVisibilityIn
 ) -> ReferenceOut:
+    """Choose who sees a written reference: private, or shown on your portfolio. The candidate
+    only; a reference not written yet is 422 `not_written`."""
     ref = references.reference_set_visibility(
         actor=request.user, reference_id=reference_id, visibility=payload.visibility
     )
@@ -139,9 +143,10 @@ def reference_visibility(
     "/references/{reference_id}/shares",
     response={201: ShareOut, **ERRORS},
     summary="Candidate: an expiring link for a future employer",
-    operation_id="stint_growth_api_share_create",
 )
 def share_create(request: HttpRequest, reference_id: int, payload: ShareIn) -> Status[ShareOut]:
+    """Make an expiring link to a written reference for a future employer. The candidate only;
+    a reference not written yet is 422 `not_written`."""
     created = references.reference_share_create(
         actor=request.user,
         reference_id=reference_id,
@@ -155,9 +160,9 @@ def share_create(request: HttpRequest, reference_id: int, payload: ShareIn) -> S
     "/reference-shares/{share_id}",
     response={200: ShareOut, **ERRORS},
     summary="Candidate: revoke a link",
-    operation_id="stint_growth_api_share_revoke",
 )
 def share_revoke(request: HttpRequest, share_id: int) -> ShareOut:
+    """Revoke a reference link so it stops working at once. The candidate only."""
     return _share(references.reference_share_revoke(actor=request.user, share_id=share_id))
 
 
@@ -166,9 +171,9 @@ def share_revoke(request: HttpRequest, share_id: int) -> ShareOut:
     response={200: SharedReferenceOut, **ERRORS},
     auth=None,
     summary="Anyone with a live link: the shared reference (404 when expired or revoked)",
-    operation_id="stint_growth_api_shared_reference",
 )
 def shared_reference(request: HttpRequest, token: str) -> SharedReferenceOut:
+    """The shared reference, for anyone holding a live link. An expired or revoked link is 404."""
     ref = references.reference_by_token(token)
     return SharedReferenceOut(
         employer=ref.employer.name,

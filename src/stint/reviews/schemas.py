@@ -4,9 +4,24 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import BaseModel, ConfigDict
+
+from stint.core.schemas import one_of
+from stint.reviews.models import FollowUpKind, FollowUpStatus, ReferenceStatus
 
 
 class ReviewIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ratings": {"quality": 5, "communication": 4, "timeliness": 5, "initiative": 4},
+                    "text": "Clear analysis, delivered early.",
+                }
+            ]
+        }
+    )
+
     ratings: dict[str, int] = Field(
         ...,
         description=(
@@ -143,7 +158,7 @@ class CredentialRevokeIn(Schema):
 
 class CredentialStatusOut(Schema):
     credential_id: str
-    status: str = Field(..., description="active | revoked")
+    status: one_of(("active", "revoked")) = Field(..., description="active | revoked")
     issued_at: datetime
     key_id: str | None = None
     revoked_at: datetime | None = None
@@ -166,10 +181,10 @@ class FollowUpOut(Schema):
     employer_id: int
     employer: str
     candidate_id: int
-    kind: str
+    kind: one_of(FollowUpKind)
     role_title: str
     message: str
-    status: str
+    status: one_of(FollowUpStatus)
     created_at: datetime
     decided_at: datetime | None
 
@@ -184,7 +199,133 @@ class EmployerStatsOut(Schema):
     completed_engagements: int
 
 
-JsonObject = dict[str, Any]
+# --- Signed documents (JSON-LD) --------------------------------------------------------------
+# Answered exactly as signed: the typed fields are the ones every such document has, any
+# other key is passed through unchanged (a proof covers the whole document: plain pydantic
+# models, since ninja's Schema drops extra keys). Routes that
+# answer them set `by_alias=True` so `@context` keeps its name.
+
+
+class LinkedDataOut(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    context: list[str] = Field(..., alias="@context", description="JSON-LD contexts")
+    id: str
+
+
+class IssuerOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    type: list[str]
+    name: str
+    url: str
+
+
+class ProofOut(BaseModel):
+    """A Data Integrity proof (`eddsa-jcs-2022`) over the rest of the document."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["DataIntegrityProof"]
+    cryptosuite: str = Field(..., examples=["eddsa-jcs-2022"])
+    created: str
+    verificationMethod: str = Field(..., description="A key id of `/credentials/keys/platform`")
+    proofPurpose: Literal["assertionMethod"]
+    proofValue: str
+
+
+class CredentialOut(LinkedDataOut):
+    """An Open Badges 3.0 `OpenBadgeCredential` (a W3C verifiable credential)."""
+
+    type: list[str] = Field(..., examples=[["VerifiableCredential", "OpenBadgeCredential"]])
+    name: str
+    issuer: IssuerOut
+    validFrom: str
+    credentialSubject: dict[str, Any] = Field(
+        ..., description="The candidate and the achievement (Open Badges 3.0 AchievementSubject)"
+    )
+    proof: ProofOut
+
+
+class StatusListSubjectOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    type: Literal["BitstringStatusList"]
+    statusPurpose: Literal["revocation"]
+    encodedList: str = Field(..., description="GZIP-compressed bitstring, base64url (multibase)")
+    ttl: int = Field(..., description="Milliseconds before fetching the list again")
+
+
+class StatusListCredentialOut(LinkedDataOut):
+    """A W3C `BitstringStatusListCredential`: bit n set means credential n is revoked."""
+
+    type: list[str]
+    issuer: IssuerOut
+    validFrom: str
+    credentialSubject: StatusListSubjectOut
+    proof: ProofOut
+
+
+class VerificationMethodOut(Schema):
+    id: str
+    type: Literal["Multikey"]
+    controller: str
+    publicKeyMultibase: str
+
+
+class KeyDocumentOut(LinkedDataOut):
+    """The platform's controller document: every key that signed credentials."""
+
+    verificationMethod: list[VerificationMethodOut]
+    assertionMethod: list[str]
+    publicKeyJwk: dict[str, str] = Field(..., description="The current key, as a JWK")
+    keys: list[dict[str, str]] = Field(..., description="Every key, as JWKs")
+    issuer: IssuerOut
+
+
+# --- Outcomes -----------------------------------------------------------------------------------
+
+
+class MoneySeriesOut(Schema):
+    currency: str
+    values: list[float] = Field(..., description="One per month of `months`, in major units")
+
+
+class TimeToFillOut(Schema):
+    title: str
+    days: float = Field(..., description="From publication to the first accepted offer")
+
+
+class EmployerOutcomesOut(Schema):
+    organisation_id: int
+    months: list[str] = Field(..., description="The months charted, oldest first (YYYY-MM)")
+    spend: list[MoneySeriesOut]
+    time_to_fill: list[TimeToFillOut] = Field(..., description="Recent filled postings")
+    median_days_to_fill: float | None
+    completed_engagements: int
+    delivered_engagements: int
+    ended_engagements: int
+    completion_rate: float | None = Field(..., description="0 to 1; null before any ended")
+    follow_up_rate: float | None = Field(..., description="0 to 1; null before any completed")
+    follow_ups: dict[str, int] = Field(..., description="Follow-up offers by status")
+
+
+class GoalCoverageOut(Schema):
+    occupation_id: str
+    label: str
+    essential_skills: int
+    coverage_percent: list[int] = Field(..., description="One per month of `months`")
+
+
+class CandidateOutcomesOut(Schema):
+    months: list[str] = Field(..., description="The months charted, oldest first (YYYY-MM)")
+    earnings: list[MoneySeriesOut]
+    verified_skills_cumulative: list[int]
+    verified_skills_total: int
+    goals: list[GoalCoverageOut]
+    completed_engagements: int
 
 
 # --- References ---------------------------------------------------------------------------
@@ -225,7 +366,7 @@ class ReferenceOut(Schema):
     engagement_title: str
     employer: str
     candidate: str
-    status: str
+    status: one_of(ReferenceStatus)
     message: str
     text: str
     decline_reason: str

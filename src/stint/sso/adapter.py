@@ -3,6 +3,7 @@ address an IdP may vouch for, and when a sign-in may open an existing account.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -16,13 +17,28 @@ from django.utils import timezone
 from stint.sso import rules, selectors
 
 
-def _asserted(sociallogin: SocialLogin) -> tuple[rules.Asserted, list[str]] | None:
+@dataclass(frozen=True)
+class _Found:
+    said: rules.Asserted
+    domains: list[str]
+    staff: bool  # the IdP says staff, for an address in the institution's domains
+
+
+def _asserted(sociallogin: SocialLogin) -> _Found | None:
     sign_on = selectors.sign_on_for_provider(sociallogin.account.provider)
     if sign_on is None or not sign_on.enabled:
         return None
     claims = selectors.claims_of(sociallogin.account.extra_data or {})
     said = rules.asserted(claims, sign_on.mapping, today=timezone.localdate())
-    return said, selectors.verified_domains(sign_on.institution_id)
+    domains = selectors.verified_domains(sign_on.institution_id)
+    staff = rules.signs_in_as_staff(
+        claims=claims,
+        staff_claim=sign_on.staff_claim,
+        staff_values=sign_on.staff_values,
+        email=said.email,
+        verified_domains=domains,
+    )
+    return _Found(said, domains, staff)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -33,7 +49,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         found = _asserted(sociallogin)
         if found is None:
             return None
-        said, domains = found
+        said, domains = found.said, found.domains
         address = (
             EmailAddress.objects.filter(email__iexact=said.email, verified=True)
             .select_related("user")
@@ -58,7 +74,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             )
         if sociallogin.is_existing:
             return
-        said, domains = found
+        said, domains = found.said, found.domains
         sociallogin.email_addresses = (
             [
                 EmailAddress(
@@ -74,5 +90,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user.email = said.email
         if said.name:
             user.full_name = said.name
-        # Accounts made through an institution's sign-in are its students.
-        user.is_candidate = True
+        # Accounts made through an institution's sign-in are its students, unless its
+        # IdP says staff (the membership follows once signed in: services).
+        user.is_candidate = not found.staff

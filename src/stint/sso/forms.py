@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from stint.sso.metadata import MAX_BYTES
 from stint.sso.models import Protocol
-from stint.sso.rules import CLAIM_MAX
+from stint.sso.rules import CLAIM_MAX, STAFF_VALUE_MAX, STAFF_VALUES_MAX
 from stint.sso.services import CLIENT_ID_MAX, SECRET_MAX
 
 
@@ -27,6 +28,13 @@ class SignOnForm(forms.Form):
         help_text="Never shown again. Leave empty to keep the one stored.",
     )
     metadata_url = forms.CharField(required=False, max_length=500, label="IdP metadata URL (SAML)")
+    metadata_xml = forms.FileField(
+        required=False,
+        label="… or the IdP metadata file (SAML)",
+        help_text=f"The identity provider's own metadata XML, up to {MAX_BYTES // 1024} KB. "
+        "It fills the entity ID, sign-in URL and signing certificate below.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/samlmetadata+xml"}),
+    )
     entity_id = forms.CharField(required=False, max_length=500, label="IdP entity ID (SAML)")
     sso_url = forms.CharField(
         required=False,
@@ -43,6 +51,20 @@ class SignOnForm(forms.Form):
     programme_claim = forms.CharField(required=False, max_length=CLAIM_MAX, label="… programme")
     graduation_year_claim = forms.CharField(
         required=False, max_length=CLAIM_MAX, label="… graduation year"
+    )
+    staff_claim = forms.CharField(
+        required=False,
+        max_length=CLAIM_MAX,
+        label="Claim or attribute saying who is staff",
+        help_text="For example eduPersonAffiliation, urn:oid:1.3.6.1.4.1.5923.1.1.1.1. "
+        "Leave empty and everyone signs in as a student.",
+    )
+    staff_values = forms.CharField(
+        required=False,
+        max_length=STAFF_VALUES_MAX * (STAFF_VALUE_MAX + 2),
+        label="… its values meaning staff",
+        help_text="Comma-separated, e.g. staff, faculty, employee. Only people whose address "
+        "is in your verified domains sign in as staff.",
     )
 
 

@@ -30,6 +30,10 @@ class InstitutionSignOn(models.Model):
     name_claim = models.CharField(max_length=CLAIM_MAX, blank=True)
     programme_claim = models.CharField(max_length=CLAIM_MAX, blank=True)
     graduation_year_claim = models.CharField(max_length=CLAIM_MAX, blank=True)
+    # Who signs in as the institution's staff: the claim and the values meaning staff
+    # (e.g. eduPersonAffiliation: staff, faculty). Empty: everyone is a student.
+    staff_claim = models.CharField(max_length=CLAIM_MAX, blank=True)
+    staff_values = models.JSONField(default=list, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -62,6 +66,9 @@ class InstitutionIdentity(models.Model):
     email = models.EmailField(blank=True)
     programme = models.CharField(max_length=120, blank=True)
     graduation_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The staff membership this sign-on made (so only that one goes when the IdP
+    # stops saying staff; a membership from an invitation is never touched).
+    staff_by_sign_on = models.BooleanField(default=False)
     first_signed_in_at = models.DateTimeField(default=timezone.now)
     last_signed_in_at = models.DateTimeField(default=timezone.now)
 

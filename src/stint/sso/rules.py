@@ -92,3 +92,36 @@ def may_sign_into_existing(
     address: only an address the institution owns, and one its holder proved here.
     Anything else goes to sign-up, where the taken address is refused."""
     return existing_address_verified and email_trusted(email, verified_domains)
+
+
+# Staff by attribute: e.g. eduPersonAffiliation (urn:oid:1.3.6.1.4.1.5923.1.1.1.1) with
+# "staff", "faculty" or "employee". Values compare case-insensitively.
+STAFF_VALUES_MAX = 20
+STAFF_VALUE_MAX = 100
+
+
+def claim_values(value: Any) -> list[str]:
+    """Every value of a claim: SAML attributes are lists, OIDC claims a string or a list."""
+    items = value if isinstance(value, list | tuple) else [value]
+    return [str(v).strip() for v in items if v is not None and str(v).strip()]
+
+
+def says_staff(claims: Mapping[str, Any], staff_claim: str, staff_values: Iterable[str]) -> bool:
+    """Whether the IdP's mapped claim carries one of the values that mean staff."""
+    if not staff_claim:
+        return False
+    wanted = {v.casefold() for v in staff_values if v}
+    return any(v.casefold() in wanted for v in claim_values(claims.get(staff_claim)))
+
+
+def signs_in_as_staff(
+    *,
+    claims: Mapping[str, Any],
+    staff_claim: str,
+    staff_values: Iterable[str],
+    email: str,
+    verified_domains: Iterable[str],
+) -> bool:
+    """Staff by the IdP's word, and only for an address inside the institution's own
+    verified domains: an IdP cannot make a gmail.com address the university's staff."""
+    return says_staff(claims, staff_claim, staff_values) and email_trusted(email, verified_domains)

@@ -5,7 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from stint.sso.rules import CLAIM_MAX
+from stint.sso.metadata import MAX_BYTES
+from stint.sso.rules import CLAIM_MAX, STAFF_VALUE_MAX, STAFF_VALUES_MAX
 from stint.sso.services import CLIENT_ID_MAX, SECRET_MAX
 
 
@@ -31,6 +32,40 @@ class SignOnIn(Schema):
     name_claim: str = Field("", max_length=CLAIM_MAX)
     programme_claim: str = Field("", max_length=CLAIM_MAX)
     graduation_year_claim: str = Field("", max_length=CLAIM_MAX)
+    staff_claim: str = Field(
+        "",
+        max_length=CLAIM_MAX,
+        description="Claim or attribute saying who is staff, e.g. eduPersonAffiliation",
+    )
+    staff_values: list[str] = Field(
+        default_factory=list,
+        max_length=STAFF_VALUES_MAX,
+        description=f"Values of `staff_claim` meaning staff (each up to {STAFF_VALUE_MAX} "
+        "characters), e.g. staff, faculty; only addresses in the verified domains count",
+    )
+    metadata_xml: str | None = Field(
+        None,
+        max_length=MAX_BYTES,
+        description="SAML: the IdP's metadata XML itself (instead of metadata_url); "
+        "fills entity_id, sso_url and the signing certificate",
+    )
+    metadata_filename: str = Field("", max_length=200, description="Shown beside the file")
+
+
+class CertificateOut(Schema):
+    subject: str
+    not_after: datetime
+    sha256: str
+
+
+class IdpOut(Schema):
+    source: Literal["file", "url", "typed"]
+    entity_id: str
+    sso_url: str
+    slo_url: str
+    file_name: str
+    uploaded_at: datetime | None
+    certificate: CertificateOut | None
 
 
 class SignOnOut(Schema):
@@ -47,6 +82,10 @@ class SignOnOut(Schema):
     name_claim: str
     programme_claim: str
     graduation_year_claim: str
+    staff_claim: str
+    staff_values: list[str]
+    x509cert: str
+    idp: IdpOut | None = Field(description="SAML: what Stint trusts, as read from the set-up")
     redirect_uri: str
     login_url: str
     updated_at: datetime

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db.models import QuerySet
 
 from stint.accounts.models import User
@@ -12,6 +15,7 @@ from stint.core.errors import Forbidden, NotFound
 from stint.orgs import rules as org_rules
 from stint.orgs.models import InstitutionDomain, Organisation, OrgKind
 from stint.orgs.selectors import access_organisation
+from stint.sso.metadata import Certificate, certificate_facts
 from stint.sso.models import InstitutionSignOn
 
 
@@ -71,6 +75,14 @@ def verified_domains(institution_id: int) -> list[str]:
     )
 
 
+def verified_address(user: User, email: str) -> bool:
+    """Whether `user` holds `email` as a verified address here."""
+    return (
+        bool(email)
+        and EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    )
+
+
 def claims_of(extra_data: Mapping[str, Any]) -> dict[str, Any]:
     """The claims an IdP sent: OIDC keeps the id_token and userinfo apart (userinfo
     wins, as in allauth); SAML keeps the attributes as they came."""
@@ -79,3 +91,34 @@ def claims_of(extra_data: Mapping[str, Any]) -> dict[str, Any]:
         merged.update(extra_data.get("userinfo") or {})
         return merged
     return dict(extra_data)
+
+
+@dataclass(frozen=True)
+class IdpSummary:
+    """What Stint will trust, shown to staff after they saved (from a file or typed)."""
+
+    source: str  # "file" | "url" | "typed"
+    entity_id: str
+    sso_url: str
+    slo_url: str
+    file_name: str
+    uploaded_at: dt.datetime | None
+    certificate: Certificate | None  # None with a metadata URL (read at sign-in)
+
+
+def idp_summary(sign_on: InstitutionSignOn) -> IdpSummary | None:
+    """The SAML identity provider's entity id, addresses and certificate; None for OIDC."""
+    if sign_on.protocol != "saml":
+        return None
+    idp = sign_on.app.settings.get("idp", {})
+    file = idp.get("metadata_file") or {}
+    uploaded = file.get("uploaded_at")
+    return IdpSummary(
+        source="file" if file else "url" if idp.get("metadata_url") else "typed",
+        entity_id=idp.get("entity_id", ""),
+        sso_url=idp.get("sso_url", ""),
+        slo_url=idp.get("slo_url", ""),
+        file_name=file.get("name", ""),
+        uploaded_at=dt.datetime.fromisoformat(uploaded) if uploaded else None,
+        certificate=certificate_facts(idp["x509cert"]) if idp.get("x509cert") else None,
+    )

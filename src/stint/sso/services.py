@@ -3,6 +3,7 @@ institution plus the claim mapping) and what a sign-in through it records."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,10 +16,19 @@ from stint.accounts.models import User
 from stint.audit import services as audit
 from stint.core.errors import DomainError, FieldProblems, NotFound
 from stint.core.text import single_line, web_url
-from stint.orgs.services import affiliation_link_by_sign_on
-from stint.sso import rules
+from stint.orgs.services import (
+    affiliation_link_by_sign_on,
+    membership_grant_by_sign_on,
+    membership_revoke_by_sign_on,
+)
+from stint.sso import metadata, rules
 from stint.sso.models import InstitutionIdentity, InstitutionSignOn, Protocol
-from stint.sso.selectors import access_sign_on_settings, sign_on_for_provider
+from stint.sso.selectors import (
+    access_sign_on_settings,
+    sign_on_for_provider,
+    verified_address,
+    verified_domains,
+)
 
 SECRET_MAX = 500
 CLIENT_ID_MAX = 191  # SocialApp.client_id
@@ -28,7 +38,8 @@ _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 @dataclass(frozen=True)
 class SignOnInput:
     """What staff type on the set-up page or send to the API. `secret` None or ""
-    keeps the stored one (it is never shown back)."""
+    keeps the stored one (it is never shown back). `metadata_xml`, an uploaded SAML
+    metadata file, replaces the entity id, sign-in URL and certificate typed beside it."""
 
     protocol: str
     issuer_url: str = ""
@@ -42,7 +53,11 @@ class SignOnInput:
     name_claim: str = ""
     programme_claim: str = ""
     graduation_year_claim: str = ""
+    staff_claim: str = ""
+    staff_values: str | Sequence[str] = ()  # a list, or comma-separated as typed
     enabled: bool = True
+    metadata_xml: bytes | str | None = None
+    metadata_filename: str = ""
 
 
 def _secure_url(value: str, field: str) -> str:
@@ -76,23 +91,15 @@ def _app_settings(data: SignOnInput, problems: FieldProblems, existing: SocialAp
                 raise DomainError("issuer_required", "Give the issuer URL.", "issuer_url")
             return {"server_url": issuer.rstrip("/")}
         return {}
-    # SAML: a metadata URL, or the IdP's entity id, sign-in URL and certificate.
-    idp: dict[str, Any] = {"entity_id": single_line(data.entity_id, "entity_id")}
-    if not idp["entity_id"]:
-        problems.add("entity_id_required", "Give the IdP's entity ID.", "entity_id")
-    with problems.check():
-        metadata_url = _secure_url(data.metadata_url, "metadata_url")
-        if metadata_url:
-            idp["metadata_url"] = metadata_url
-        else:
-            idp["sso_url"] = _secure_url(data.sso_url, "sso_url")
-            idp["x509cert"] = data.x509cert.strip()
-            if not idp["sso_url"] or not idp["x509cert"]:
-                raise DomainError(
-                    "metadata_required",
-                    "Give the metadata URL, or the sign-in URL and the signing certificate.",
-                    "metadata_url",
-                )
+    # SAML: a metadata file, a metadata URL, or the IdP's entity id, sign-in URL and
+    # certificate.
+    previous_idp = dict(existing.settings.get("idp", {})) if existing else {}
+    if data.metadata_xml:
+        idp = _idp_from_file(data, problems)
+        if idp is None:
+            return {}
+    else:
+        idp = _idp_typed(data, problems, previous_idp)
     mapping = {"uid": ["uid", "urn:oid:0.9.2342.19200300.100.1.1"], "email": [data.email_claim]}
     # The SP entity id and signing policy stay as first set; the IdP part is replaced.
     previous = dict(existing.settings) if existing else {}
@@ -104,6 +111,108 @@ def _app_settings(data: SignOnInput, problems: FieldProblems, existing: SocialAp
         }
     )
     return previous
+
+
+def _idp_from_file(data: SignOnInput, problems: FieldProblems) -> dict[str, Any] | None:
+    raw = data.metadata_xml or b""
+    with problems.check():
+        entity_id = single_line(data.entity_id, "entity_id")
+        try:
+            meta = metadata.read_metadata(
+                raw.encode() if isinstance(raw, str) else raw, entity_id=entity_id
+            )
+        except metadata.MetadataError as exc:
+            raise DomainError(exc.code, exc.message, "metadata_xml") from exc
+        with problems.check():
+            _secure_url(meta.sso_url, "metadata_xml")
+        idp: dict[str, Any] = {
+            "entity_id": meta.entity_id,
+            "sso_url": meta.sso_url,
+            "x509cert": meta.x509cert,
+            # Shown on the settings page; allauth ignores keys it does not know.
+            "metadata_file": {
+                "name": single_line(data.metadata_filename, "metadata_filename")[:200],
+                "uploaded_at": timezone.now().isoformat(),
+            },
+        }
+        if meta.slo_url:
+            idp["slo_url"] = meta.slo_url
+        return idp
+    return None
+
+
+def _idp_typed(
+    data: SignOnInput, problems: FieldProblems, previous: dict[str, Any]
+) -> dict[str, Any]:
+    idp: dict[str, Any] = {"entity_id": single_line(data.entity_id, "entity_id")}
+    if not idp["entity_id"]:
+        problems.add("entity_id_required", "Give the IdP's entity ID.", "entity_id")
+    with problems.check():
+        metadata_url = _secure_url(data.metadata_url, "metadata_url")
+        if metadata_url:
+            idp["metadata_url"] = metadata_url
+            return idp
+        idp["sso_url"] = _secure_url(data.sso_url, "sso_url")
+        idp["x509cert"] = data.x509cert.strip()
+        if not idp["sso_url"] or not idp["x509cert"]:
+            raise DomainError(
+                "metadata_required",
+                "Give the metadata URL, upload the metadata file, or give the sign-in URL "
+                "and the signing certificate.",
+                "metadata_url",
+            )
+        if metadata.certificate_facts(idp["x509cert"]) is None:
+            raise DomainError(
+                "bad_certificate",
+                "This is not a certificate: paste the base64 (or PEM) X.509 certificate.",
+                "x509cert",
+            )
+    # Saved again unchanged (the page shows the file's values): still the file's.
+    if previous.get("metadata_file") and all(
+        previous.get(k) == idp.get(k) for k in ("entity_id", "sso_url", "x509cert")
+    ):
+        idp["metadata_file"] = previous["metadata_file"]
+        if previous.get("slo_url"):
+            idp["slo_url"] = previous["slo_url"]
+    return idp
+
+
+def _staff_mapping(data: SignOnInput, problems: FieldProblems) -> tuple[str, list[str]]:
+    """The claim saying who is staff and its values; both or neither."""
+    claim = _claim(problems, data.staff_claim, "staff_claim", required=False)
+    raw = (
+        data.staff_values.replace(";", ",").split(",")
+        if isinstance(data.staff_values, str)
+        else list(data.staff_values)
+    )
+    values: list[str] = []
+    for value in raw:
+        value = str(value).strip()
+        if not value or value.casefold() in {v.casefold() for v in values}:
+            continue
+        if len(value) > rules.STAFF_VALUE_MAX or not value.isprintable():
+            problems.add(
+                "bad_staff_value",
+                f"Each value is one line of up to {rules.STAFF_VALUE_MAX} characters.",
+                "staff_values",
+            )
+            break
+        values.append(value)
+    if len(values) > rules.STAFF_VALUES_MAX:
+        problems.add(
+            "too_many_staff_values", f"At most {rules.STAFF_VALUES_MAX} values.", "staff_values"
+        )
+    if claim and not values:
+        problems.add(
+            "staff_values_required",
+            "Give the values that mean staff, e.g. staff, faculty, employee.",
+            "staff_values",
+        )
+    if values and not claim:
+        problems.add(
+            "staff_claim_required", "Name the claim or attribute carrying them.", "staff_claim"
+        )
+    return claim, values
 
 
 @transaction.atomic
@@ -150,6 +259,7 @@ def sign_on_save(*, actor: User, institution_id: int, data: SignOnInput) -> Inst
             problems, data.graduation_year_claim, "graduation_year_claim", required=False
         ),
     }
+    staff_claim, staff_values = _staff_mapping(data, problems)
     settings = _app_settings(data, problems, existing)
     problems.raise_any()
 
@@ -170,6 +280,8 @@ def sign_on_save(*, actor: User, institution_id: int, data: SignOnInput) -> Inst
     sign_on.name_claim = claims["name_claim"]
     sign_on.programme_claim = claims["programme_claim"]
     sign_on.graduation_year_claim = claims["graduation_year_claim"]
+    sign_on.staff_claim = staff_claim
+    sign_on.staff_values = staff_values
     sign_on.updated_by = actor
     sign_on.updated_at = now
     sign_on.save()
@@ -191,6 +303,7 @@ def _facts(sign_on: InstitutionSignOn) -> dict[str, Any]:
         "client_id": sign_on.app.client_id,
         "settings": sign_on.app.settings,
         "mapping": sign_on.mapping,
+        "staff": {"claim": sign_on.staff_claim, "values": sign_on.staff_values},
     }
 
 
@@ -219,15 +332,26 @@ def institution_sign_in_record(
     *, user: User, provider_id: str, subject: str, claims: dict[str, Any]
 ) -> InstitutionIdentity | None:
     """After someone signed in through an institution's IdP: link them to the
-    institution and keep what the IdP said (programme, graduation year)."""
+    institution (as a student, or as staff when its mapped claim says so) and keep
+    what the IdP said (programme, graduation year)."""
     sign_on = sign_on_for_provider(provider_id)
     if sign_on is None or not sign_on.enabled:
         return None
     said = rules.asserted(claims, sign_on.mapping, today=timezone.localdate())
     institution = sign_on.institution
-    affiliation_link_by_sign_on(
-        user=user, institution_id=institution.pk, email=said.email or user.email
-    )
+    # Staff by the IdP's word only for an address in the institution's verified domains
+    # that this person holds verified here (not one of another account's).
+    staff = rules.signs_in_as_staff(
+        claims=claims,
+        staff_claim=sign_on.staff_claim,
+        staff_values=sign_on.staff_values,
+        email=said.email,
+        verified_domains=verified_domains(institution.pk),
+    ) and verified_address(user, said.email)
+    if not staff:
+        affiliation_link_by_sign_on(
+            user=user, institution_id=institution.pk, email=said.email or user.email
+        )
     now = timezone.now()
     # The IdP's subject is the stable key; a subject seen before with another user
     # cannot happen through allauth (one SocialAccount per uid), so key by user.
@@ -239,6 +363,13 @@ def institution_sign_in_record(
     identity.programme = said.programme
     identity.graduation_year = said.graduation_year
     identity.last_signed_in_at = now
+    if staff:
+        if membership_grant_by_sign_on(user=user, institution_id=institution.pk) is not None:
+            identity.staff_by_sign_on = True
+    elif identity.staff_by_sign_on:
+        # The IdP no longer says staff: the membership this sign-on made goes.
+        membership_revoke_by_sign_on(user=user, institution_id=institution.pk)
+        identity.staff_by_sign_on = False
     identity.save()
     if said.name and not user.full_name:
         user.full_name = said.name

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stint.core.forms import apply_domain_error
 from stint.sso import rules, selectors, services
 from stint.sso.forms import FindInstitutionForm, SignOnForm
+from stint.sso.metadata import MAX_BYTES
 from stint.sso.models import InstitutionSignOn
 
 
@@ -38,6 +39,8 @@ def _initial(sign_on: InstitutionSignOn | None) -> dict[str, Any]:
         "sso_url": idp.get("sso_url", ""),
         "x509cert": idp.get("x509cert", ""),
         **{f"{k}_claim": v for k, v in sign_on.mapping.items()},
+        "staff_claim": sign_on.staff_claim,
+        "staff_values": ", ".join(sign_on.staff_values),
     }
 
 
@@ -45,13 +48,20 @@ def _initial(sign_on: InstitutionSignOn | None) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def sign_on_settings(request: HttpRequest, org_id: int) -> HttpResponse:
     org, sign_on = selectors.access_sign_on_settings(actor=request.user, institution_id=org_id)
-    form = SignOnForm(request.POST or None, initial=_initial(sign_on))
+    form = SignOnForm(request.POST or None, request.FILES or None, initial=_initial(sign_on))
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        upload = fields.pop("metadata_xml")
         with apply_domain_error(form):
             services.sign_on_save(
                 actor=request.user,
                 institution_id=org.pk,
-                data=services.SignOnInput(**form.cleaned_data),
+                data=services.SignOnInput(
+                    **fields,
+                    # One byte past the limit is enough for the service to refuse it.
+                    metadata_xml=upload.read(MAX_BYTES + 1) if upload else None,
+                    metadata_filename=upload.name if upload else "",
+                ),
             )
             messages.success(request, "Single sign-on is saved.")
             return redirect("sso_settings", org_id=org.pk)
@@ -60,6 +70,7 @@ def sign_on_settings(request: HttpRequest, org_id: int) -> HttpResponse:
         reverse("openid_connect_callback", kwargs={"provider_id": key})
     )
     saml_acs = request.build_absolute_uri(reverse("saml_acs", kwargs={"organization_slug": key}))
+    saml_sls = request.build_absolute_uri(reverse("saml_sls", kwargs={"organization_slug": key}))
     saml_metadata = request.build_absolute_uri(
         reverse("saml_metadata", kwargs={"organization_slug": key})
     )
@@ -74,6 +85,8 @@ def sign_on_settings(request: HttpRequest, org_id: int) -> HttpResponse:
             "redirect_uri": redirect_uri,
             "saml_acs": saml_acs,
             "saml_metadata": saml_metadata,
+            "saml_sls": saml_sls,
+            "idp": selectors.idp_summary(sign_on) if sign_on else None,
         },
     )
 

@@ -14,7 +14,7 @@ def money(amount_minor: int | None, currency: str) -> str:
     if amount_minor is None:
         return ""
     try:
-        return Money(int(amount_minor), currency).format()
+        return Money(int(amount_minor), currency).localized()  # the viewer's locale
     except (TypeError, ValueError):
         return f"{amount_minor} {currency}"
 

@@ -12,13 +12,13 @@ register = template.Library()
 
 @register.simple_tag
 def money(minor: int, currency: str) -> str:
-    return Money(int(minor), currency).format()
+    return Money(int(minor), currency).localized()  # the viewer's locale
 
 
 @register.simple_tag
 def hourly(opportunity: Any) -> str:
     rate = rules.hourly_rate_minor(opportunity.fee_minor, opportunity.estimated_hours)
-    return Money(rate, opportunity.currency).format()
+    return Money(rate, opportunity.currency).localized()
 
 
 @register.simple_tag(takes_context=True)
