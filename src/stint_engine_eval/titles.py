@@ -21,7 +21,12 @@ from tqdm import tqdm
 from stint_engine.taxonomy import Taxonomy
 from stint_engine.text.index import normalise_all
 from stint_engine.text.tfidf import CharVectoriser
-from stint_engine.text.titles import clean_title, occupation_index, title_index
+from stint_engine.text.titles import (
+    TITLE_WEIGHTS,
+    occupation_index,
+    title_index,
+    title_scores,
+)
 
 PUBLISHED = {
     "source": "JobBERT evaluation set (Decorte et al. 2021)",
@@ -69,8 +74,10 @@ def _evaluate(
 
 
 def run_eval_titles(args: argparse.Namespace) -> dict[str, Any]:
-    """The engine (lexical and encoder fused) beside our lexical index alone and a
-    plain character TF-IDF over the occupations' preferred labels, in one run."""
+    """The engine (``text.titles.title_scores``: cleaned full and head views, lexical,
+    label-vector and description-vector channels fused) beside our lexical index
+    alone (same views) and a plain character TF-IDF over the occupations' preferred
+    labels, in one run."""
     items = read_titles(args.titles)
     if args.limit is not None:
         items = items[: args.limit]
@@ -85,12 +92,14 @@ def run_eval_titles(args: argparse.Namespace) -> dict[str, Any]:
     def baseline(titles: list[str]) -> NDArray[np.float32]:
         return (char.transform(normalise_all(titles)) @ label_t).toarray().astype(np.float32)
 
-    def cleaned(index: Any) -> Callable[[list[str]], NDArray[np.float32]]:
-        return lambda titles: index.scores([clean_title(t) for t in titles])
+    def lexical_views(titles: list[str]) -> NDArray[np.float32]:
+        # the lexical fallback as title_scores reads it (no vectors)
+        return title_scores(titles, tx, TITLE_WEIGHTS["lexical"], lexical_only=True)
 
+    assert list(engine.ids) == list(lexical.ids)  # title_scores' columns are col's
     base = _evaluate("baseline", items, col, baseline)
-    lex = _evaluate("lexical", items, col, cleaned(lexical))
-    fused = _evaluate("engine", items, col, cleaned(engine))
+    lex = _evaluate("lexical", items, col, lexical_views)
+    fused = _evaluate("engine", items, col, lambda titles: title_scores(titles, tx))
     return {
         "file": str(args.titles),
         "n": len(items),

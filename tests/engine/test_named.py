@@ -160,3 +160,45 @@ def test_the_annotated_rows_are_still_the_shared_texts(shared: Path) -> None:
         text = texts[(it["source"], it["row"])].lower()
         mappable = [s["evidence"] for s in it["skills"] if s["ids"]]
         assert all(ev.lower()[:4] in text for ev in mappable)
+
+
+def test_a_skill_in_a_duty_sentence_is_not_a_skill_named(tx: Taxonomy) -> None:
+    # the same words: a list names the skill, a duty sentence describes work done
+    policies = by_label(tx, "company policies")
+    listed = "Skills: company policies, SQL"
+    assert policies in labels_found(listed, tx)
+    duty = "• Followed the company policies on safety at every site visit."
+    assert policies not in labels_found(duty, tx)
+    # a tool is a name anywhere, and so is a phrase written with capitals
+    assert TABLEAU in labels_found("Built monthly dashboards for the board in Tableau", tx)
+
+
+def test_a_degree_subject_and_a_school_name_are_not_skills(tx: Taxonomy) -> None:
+    science = by_label(tx, "computer science")
+    assert science in labels_found("Interests: computer science, chess", tx)
+    assert science not in labels_found("2013 to 2017 B.E Computer Science, Pune University", tx)
+    english = by_label(tx, "English")
+    assert english not in labels_found("Martin's English School, Sangli", tx)
+    assert english in labels_found("Languages: English, French", tx)
+
+
+def test_names_written_apart_abbreviated_or_without_their_vendor(tx: Taxonomy) -> None:
+    found = labels_found(
+        "Tools: My SQL, Service Now, Bit Bucket, VPN, Tivoli, Microsoft azure\n", tx
+    )
+    assert found.get("onet:mysql") == "My SQL" or found.get(by_label(tx, "MySQL")) == "My SQL"
+    assert found.get("onet:servicenow") == "Service Now"
+    assert found.get("onet:atlassian-bitbucket") == "Bit Bucket"
+    assert found.get("onet:virtual-private-networking-vpn-software") == "VPN"
+    assert found.get("onet:ibm-tivoli-software") == "Tivoli"
+    assert found.get("onet:microsoft-azure-software") == "Microsoft azure"
+    # an acronym spelled by a tool's initials counts only as a list item, as written
+    assert "onet:virtual-private-networking-vpn-software" not in labels_found(
+        "We vpn into the office", tx
+    )
+
+
+def test_list_numbers_and_glued_sentences_do_not_hide_names(tx: Taxonomy) -> None:
+    found = labels_found("SKILLS • 4.word, excel • Databases: PostgreSQL.Education", tx)
+    assert {EXCEL, by_label(tx, "use spreadsheets software")} & set(found)
+    assert by_label(tx, "PostgreSQL") in found

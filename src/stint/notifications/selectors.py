@@ -44,4 +44,3 @@ def preferences_of(user: User) -> list[PreferenceRow]:
             )
         )
     return rows
-
