@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -185,17 +185,41 @@ _title_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 _title_lock = threading.Lock()
 
 
+class TitleStore(Protocol):
+    """A cache shared by processes (the web app gives its Django cache, e.g. Redis), so a
+    title is encoded once for every worker and host, not once per process."""
+
+    def get_many(self, titles: list[str]) -> dict[str, np.ndarray]: ...
+
+    def set_many(self, vectors: dict[str, np.ndarray]) -> None: ...
+
+
+_title_store: TitleStore | None = None
+
+
+def use_title_store(store: TitleStore | None) -> None:
+    """Share title vectors through `store` (None: this process's cache only)."""
+    global _title_store
+    _title_store = store
+
+
 def title_vectors(
     titles: Sequence[str], *, progress: Callable[[int], None] | None = None
 ) -> np.ndarray | None:
     """Unit vectors of `titles` from the sentence encoder, one row each; None
     when the encoder is not installed. Only titles not seen recently by this
-    process are encoded (a bounded in-process cache, least recently used out)."""
+    process are looked up in the shared store, if one is set, and only those it
+    lacks are encoded (a bounded in-process cache, least recently used out)."""
     from stint_engine.text.encoder import DIM, EncoderUnavailable, available, get_encoder
 
     keys = [" ".join(t.split()) for t in titles]
     with _title_lock:
         missing = list(dict.fromkeys(k for k in keys if k not in _title_vectors))
+    if missing and _title_store is not None:
+        shared = _title_store.get_many(missing)
+        with _title_lock:
+            _title_vectors.update(shared)
+        missing = [k for k in missing if k not in shared]
     if missing:
         if not available():
             return None
@@ -206,6 +230,8 @@ def title_vectors(
         with _title_lock:
             for k, v in zip(missing, vecs, strict=True):
                 _title_vectors[k] = v
+        if _title_store is not None:
+            _title_store.set_many(dict(zip(missing, vecs, strict=True)))
     out = np.zeros((len(keys), DIM), dtype=np.float32)
     complete = True
     with _title_lock:
