@@ -42,8 +42,9 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Encoder]:
     monkeypatch.setattr(encoder, "get_encoder", lambda: fake)
     monkeypatch.setattr(encoder, "available", lambda: True)
     monkeypatch.setattr(ranker, "_title_vectors", type(ranker._title_vectors)())
+    # The store is process-wide (the web app sets one at start): put it back after.
+    monkeypatch.setattr(ranker, "_title_store", ranker._title_store)
     yield fake
-    ranker.use_title_store(None)
 
 
 def test_only_titles_no_cache_has_are_encoded_and_then_shared(fake: _Encoder) -> None:
