@@ -36,3 +36,27 @@ def test_a_failing_cache_costs_only_speed(monkeypatch: Any) -> None:
     store = CacheTitleStore()
     assert store.get_many(["Nurse"]) == {}
     store.set_many({"Nurse": np.zeros(DIM, dtype=np.float32)})  # no error
+
+
+def test_the_snapshot_job_warms_every_published_title_once(monkeypatch: Any) -> None:
+    from django.core.cache import cache
+
+    from stint.matching import title_store
+    from stint_engine.text import encoder
+
+    encoded: list[str] = []
+
+    class Fake:
+        def encode(self, texts: list[str], progress: Any = None) -> np.ndarray:
+            encoded.extend(texts)
+            return np.ones((len(texts), DIM), dtype=np.float32)
+
+    monkeypatch.setattr(encoder, "get_encoder", lambda: Fake())
+    monkeypatch.setattr(encoder, "available", lambda: True)
+    monkeypatch.setattr(ranker, "_title_vectors", type(ranker._title_vectors)())
+    cache.clear()
+    assert title_store.warm(["Data  analyst", "Data analyst", "Barista", " "]) == 2
+    assert sorted(encoded) == ["Barista", "Data analyst"]
+    monkeypatch.setattr(ranker, "_title_vectors", type(ranker._title_vectors)())  # a new process
+    title_store.warm(["Barista"])
+    assert sorted(encoded) == ["Barista", "Data analyst"]  # found in the shared cache

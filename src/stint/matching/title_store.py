@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 
 import numpy as np
 from django.core.cache import cache
@@ -45,3 +46,15 @@ class CacheTitleStore:
             cache.set_many(data, TIMEOUT)
         except Exception:
             log.warning("title vector cache unavailable", exc_info=True)
+
+
+def warm(titles: Iterable[str], batch: int = 500) -> int:
+    """Put the vectors of `titles` in the shared store, encoding only those no process
+    has stored yet (the periodic snapshot job passes every published posting's title,
+    so web workers rarely encode one during a request). Returns how many were asked."""
+    from stint_engine.retrieval import ranker
+
+    unique = list(dict.fromkeys(" ".join(t.split()) for t in titles if t.strip()))
+    for start in range(0, len(unique), batch):
+        ranker.title_vectors(unique[start : start + batch])
+    return len(unique)

@@ -24,7 +24,15 @@ def matching_snapshot() -> str:
     """Build (or load and catch up) this worker's indexes, then write a snapshot that
     web processes load at start instead of building from scratch."""
     snapshot_write = import_string("stint.matching.indexes.snapshot_write")
-    return str(snapshot_write())
+    written = str(snapshot_write())
+    # The job ranker's title vectors for every published posting, into the shared cache,
+    # so a visitor's first recommendation does not wait for the encoder (issue 18).
+    from stint.matching import title_store
+    from stint.opportunities.models import Opportunity
+
+    titles = Opportunity.objects.filter(status="published").values_list("title", flat=True)
+    title_store.warm(titles.distinct())
+    return written
 
 
 @task()
