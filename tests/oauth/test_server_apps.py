@@ -93,6 +93,7 @@ def test_only_owners_and_admins_register_and_delete_and_outsiders_see_nothing(
     assert _register(api_for(carol), acme, name="Spy", role="member").status_code == 404
     bad = _register(api_for(bob), acme, name="Acme ATS", role="owner")
     assert bad.status_code == 422 and "role" in json.dumps(bad.json())
+    assert not User.objects.filter(is_app=True).exists()  # nothing half-made
     app = _register(api_for(bob), acme, name="Acme ATS", role="member").json()
     assert api_for(carol).delete(f"/api/v1/server-apps/{app['id']}").status_code == 404
     token = _token(app["client_id"], app["client_secret"]).json()["access_token"]

@@ -28,6 +28,12 @@ from stint.oauth.rules import required_scope
 API_ROOT = "/api/v1/"
 
 
+def sends_credentials(request: HttpRequest) -> bool:
+    """A token of any kind in the headers: such a caller is judged by it alone (a bad
+    one is a 401), never by a session cookie riding along or as an anonymous visitor."""
+    return bool(request.headers.get("Authorization") or request.headers.get("X-Session-Token"))
+
+
 class InsufficientScope(DomainError):
     """403: the app's token was not granted the scope this request needs."""
 
@@ -119,7 +125,7 @@ class ActiveSessionAuth(SessionAuth):
         # A caller who sends a token is judged by the token alone: a bad or revoked
         # token is a 401, not a CSRF failure of a session it never meant to use (and
         # never a fall-back to a browser session riding along).
-        if request.headers.get("Authorization") or request.headers.get("X-Session-Token"):
+        if sends_credentials(request):
             return None
         # No session cookie: nothing to authenticate, so no CSRF to check (401).
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:

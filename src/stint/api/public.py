@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from stint.api.auth import API_ROOT
+from stint.api.auth import API_ROOT, sends_credentials
 
 PUBLIC_READS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("GET", re.compile(r"opportunities")),
@@ -30,7 +30,7 @@ def is_public_read(method: str, path: str) -> bool:
 def visitor(request: HttpRequest) -> Any:
     """Tried after the token and the session: lets a request without a token
     through as the visitor it is, on public reads only."""
-    if request.headers.get("Authorization") or request.headers.get("X-Session-Token"):
+    if sends_credentials(request):
         return None  # a bad credential is a 401, never a quiet visit
     if not is_public_read(request.method or "GET", request.path):
         return None

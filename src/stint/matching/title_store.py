@@ -54,7 +54,7 @@ def warm(titles: Iterable[str], batch: int = 500) -> int:
     so web workers rarely encode one during a request). Returns how many were asked."""
     from stint_engine.retrieval import ranker
 
-    unique = list(dict.fromkeys(" ".join(t.split()) for t in titles if t.strip()))
+    unique = list(dict.fromkeys(ranker.title_key(t) for t in titles if t.strip()))
     for start in range(0, len(unique), batch):
         ranker.title_vectors(unique[start : start + batch])
     return len(unique)

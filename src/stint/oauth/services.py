@@ -36,12 +36,17 @@ class RegisteredApp:
     client_secret: str | None
 
 
-def _check(*, name: str, redirect_uris: str, client_type: str | None = None) -> None:
-    problems = FieldProblems()
+def _check_name(problems: FieldProblems, name: str) -> None:
+    """Every app's name, person's or organisation's: present and at most 100 characters."""
     if not name.strip():
         problems.add("name_required", "Give the app a name people will recognise.", "name")
     elif len(name) > 100:
         problems.add("name_too_long", "App names are at most 100 characters.", "name")
+
+
+def _check(*, name: str, redirect_uris: str, client_type: str | None = None) -> None:
+    problems = FieldProblems()
+    _check_name(problems, name)
     if not redirect_uris.split():
         problems.add(
             "redirect_uris_required",
@@ -171,10 +176,7 @@ def server_app_register(
 ) -> RegisteredServerApp:
     org, mine = access_organisation(actor=actor, organisation_id=organisation_id, manage=True)
     problems = FieldProblems()
-    if not name.strip():
-        problems.add("name_required", "Give the app a name your team will recognise.", "name")
-    elif len(name) > 100:
-        problems.add("name_too_long", "App names are at most 100 characters.", "name")
+    _check_name(problems, name)
     if role not in SERVER_APP_ROLES:
         problems.add("role_invalid", "A server app is a member or an admin.", "role")
     problems.raise_any()

@@ -185,6 +185,11 @@ _title_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 _title_lock = threading.Lock()
 
 
+def title_key(title: str) -> str:
+    """The form a title's vector is cached under: its words, single-spaced."""
+    return " ".join(title.split())
+
+
 class TitleStore(Protocol):
     """A cache shared by processes (the web app gives its Django cache, e.g. Redis), so a
     title is encoded once for every worker and host, not once per process."""
@@ -212,7 +217,7 @@ def title_vectors(
     lacks are encoded (a bounded in-process cache, least recently used out)."""
     from stint_engine.text.encoder import DIM, EncoderUnavailable, available, get_encoder
 
-    keys = [" ".join(t.split()) for t in titles]
+    keys = [title_key(t) for t in titles]
     with _title_lock:
         missing = list(dict.fromkeys(k for k in keys if k not in _title_vectors))
     if missing and _title_store is not None:
